@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+
+/// `--env` and `--config-dir`, shared by every command that reads configuration.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(help: "development, testing, staging or production (default: $MERCATO_ENV, else development).")
+    var env: String?
+
+    @Option(
+        name: .customLong("config-dir"),
+        help: "Folder with <env>.yaml files (default: $MERCATO_CONFIG_DIR or ./config).")
+    var configDirectory: String?
+
+    func loadSettings() throws -> Settings {
+        let variables = ProcessInfo.processInfo.environment
+        let environment = try AppEnvironment.resolve(flag: env, variables: variables)
+        let directory =
+            configDirectory.map { URL(fileURLWithPath: $0) }
+            ?? SettingsLoader.defaultConfigDirectory(variables: variables)
+        return try SettingsLoader.load(environment: environment, configDirectory: directory, variables: variables)
+    }
+}
+
+/// A command-line failure: printed as one `Error:` line, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

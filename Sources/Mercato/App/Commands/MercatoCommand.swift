@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `mercato`: one binary for every role and every operational task.
+public struct MercatoCommand: AsyncParsableCommand {
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "mercato",
+            abstract: "Mercato: an e-commerce platform — shop, API, admin and workers in one binary.",
+            version: BuildInfo.summary,
+            subcommands: [ServeCommand.self, MigrateCommand.self, MigrationCommand.self, ConfigCommand.self],
+            defaultSubcommand: ServeCommand.self
+        )
+    }
+
+    public init() {}
+
+    /// Parses the process arguments, runs the command and exits with its status.
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}

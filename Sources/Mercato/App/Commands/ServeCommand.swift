@@ -1,0 +1,49 @@
+import ArgumentParser
+import Vapor
+
+/// `mercato serve`: runs the shop until SIGTERM or SIGINT, then drains in-flight requests.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the shop (API, storefront, admin, worker) over HTTP.")
+
+    @ArgumentParser.OptionGroup var options: EnvironmentOptions
+
+    @ArgumentParser.Option(help: "all, api, storefront or worker.")
+    var role: ServerRole = .all
+
+    @ArgumentParser.Option(help: "Address to bind (overrides server.host).")
+    var hostname: String?
+
+    @ArgumentParser.Option(help: "Port to bind, 1–65535 (overrides server.port).")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(1...65535).contains(port) {
+            throw ValidationError("--port must be between 1 and 65535, got \(port)")
+        }
+        if let hostname, hostname.isEmpty { throw ValidationError("--hostname must not be empty") }
+    }
+
+    func run() async throws {
+        var settings = try options.loadSettings()
+        if let hostname { settings.server.hostname = hostname }
+        if let port { settings.server.port = port }
+        LoggingBootstrap.bootstrap(settings.log)
+        let app = try await MercatoApplication.make(settings: settings, role: role)
+        do {
+            // Only development changes its own schema; deployed environments run `mercato migrate`.
+            if settings.environment == .development {
+                try await MigrationRunner(app: app).apply(actor: "serve (development auto-migrate)")
+            }
+            app.logger.notice(
+                "mercato \(BuildInfo.version) starting",
+                metadata: ["role": .string(role.rawValue), "environment": .string(settings.environment.rawValue)])
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        app.logger.notice("mercato stopped cleanly")
+    }
+}

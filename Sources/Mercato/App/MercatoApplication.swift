@@ -1,0 +1,53 @@
+import Fluent
+import Leaf
+import Logging
+import Vapor
+
+/// Builds the Vapor application for a role and settings: the one construction used by `serve`, the
+/// CLI commands and the tests.
+public enum MercatoApplication {
+    /// - Parameters:
+    ///   - settings: the resolved configuration.
+    ///   - role: which parts of the shop this process serves.
+    /// - Returns: a configured application; the caller runs it and calls `asyncShutdown()`.
+    public static func make(settings: Settings, role: ServerRole = .all) async throws -> Application {
+        let environment = Environment(name: settings.environment.rawValue, arguments: ["mercato", "serve"])
+        let app = try await Application.make(environment)
+        do {
+            try configure(app, settings: settings, role: role)
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        return app
+    }
+
+    static func configure(_ app: Application, settings: Settings, role: ServerRole) throws {
+        app.settings = settings
+        app.logger.logLevel = settings.log.level.loggerLevel
+        app.http.server.configuration.hostname = settings.server.hostname
+        app.http.server.configuration.port = settings.server.port
+        app.http.server.configuration.shutdownTimeout = .seconds(Int64(settings.server.shutdownTimeoutSeconds))
+
+        try DatabaseSetup.configure(app, database: settings.database)
+        app.migrations.add(MigrationList.all)
+
+        app.views.use(.leaf)
+        // Development edits templates live; everywhere else parsed templates are kept.
+        app.leaf.cache.isEnabled = settings.environment != .development
+        app.leaf.tags["feature"] = FeatureTag()
+
+        app.metrics = AppMetrics()
+        app.healthChecks = [DatabaseHealthCheck()]
+
+        app.middleware = Middlewares()
+        app.middleware.use(RequestIDMiddleware())
+        app.middleware.use(MetricsMiddleware())
+        app.middleware.use(AccessLogMiddleware())
+        app.middleware.use(ErrorResponseMiddleware())
+        if role.servesStorefront {
+            app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+        }
+        try Routes.register(on: app, role: role)
+    }
+}

@@ -1,0 +1,11 @@
+import Fluent
+
+/// Every migration, in the one order they run. `mercato migration new` appends here.
+enum MigrationList {
+    static var all: [any Migration] {
+        [
+            CreateAuditEvents()
+            // mercato:migrations-end
+        ]
+    }
+}

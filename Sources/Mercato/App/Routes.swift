@@ -1,0 +1,13 @@
+import Vapor
+
+/// Every route of the process, by role. Domains register their own routes here.
+enum Routes {
+    static func register(on app: Application, role: ServerRole) throws {
+        try app.register(collection: HealthRoutes())
+        try app.register(collection: VersionRoutes())
+        try app.register(collection: MetricsRoutes())
+        if role.servesStorefront {
+            try app.register(collection: HomePage())
+        }
+    }
+}

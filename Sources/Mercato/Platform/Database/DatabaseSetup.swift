@@ -1,0 +1,55 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import NIOSSL
+import Vapor
+
+/// Connects Fluent to SQLite (embedded default) or PostgreSQL, as the settings say.
+enum DatabaseSetup {
+    static func configure(_ app: Application, database: DatabaseSettings) throws {
+        switch database {
+        case .sqlite(let path) where path == DatabaseSettings.inMemoryPath:
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        case .sqlite(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        case .postgres(let postgres):
+            let tls: PostgresConnection.Configuration.TLS =
+                postgres.ssl ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+            let configuration = SQLPostgresConfiguration(
+                hostname: postgres.host, port: postgres.port, username: postgres.username,
+                password: postgres.password, database: postgres.database, tls: tls)
+            app.databases.use(
+                .postgres(
+                    configuration: configuration,
+                    maxConnectionsPerEventLoop: connectionsPerEventLoop(total: postgres.maxConnections, app: app),
+                    connectionPoolTimeout: .seconds(10)),
+                as: .psql)
+        }
+        app.storage[DatabasePoolSizeKey.self] = database.poolSize(eventLoops: eventLoopCount(app))
+    }
+
+    /// Fluent pools per event loop; `maxConnections` is the process total, so split it (at least one each).
+    static func connectionsPerEventLoop(total: Int, app: Application) -> Int {
+        max(1, total / eventLoopCount(app))
+    }
+
+    private static func eventLoopCount(_ app: Application) -> Int {
+        app.eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
+    }
+}
+
+struct DatabasePoolSizeKey: StorageKey {
+    typealias Value = Int
+}
+
+extension DatabaseSettings {
+    /// Connections the process can hold at once, as reported by `/metrics`.
+    func poolSize(eventLoops: Int) -> Int {
+        switch self {
+        case .sqlite: 1
+        case .postgres(let postgres): max(1, postgres.maxConnections / eventLoops) * eventLoops
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// What staging and production refuse to start with, beyond well-formed values.
+enum DeploymentRules {
+    static func problems(in settings: Settings) -> [SettingsProblem] {
+        var problems: [SettingsProblem] = []
+        func refuse(_ key: String, _ message: String) {
+            problems.append(
+                SettingsProblem(key: key, message: message, location: "set \(SettingsReader.variableName(for: key))"))
+        }
+        let environment = settings.environment.rawValue
+        if settings.environment.isDeployed, case .sqlite = settings.database {
+            refuse("database.host", "\(environment) requires PostgreSQL; set a database host")
+        }
+        guard settings.environment == .production else { return problems }
+        if case .postgres(let postgres) = settings.database {
+            if (postgres.password ?? "").isEmpty {
+                refuse("database.password", "production requires a database password")
+            }
+            if !postgres.ssl { refuse("database.ssl", "production requires ssl: true") }
+        }
+        if settings.adapters.payments == .test {
+            refuse("adapters.payments", "production cannot take payments with the test provider")
+        }
+        if !settings.server.baseURL.lowercased().hasPrefix("https://") {
+            refuse("server.baseURL", "production requires an https:// base URL, got '\(settings.server.baseURL)'")
+        }
+        if [.trace, .debug].contains(settings.log.level) {
+            refuse("log.level", "production must not log at \(settings.log.level.rawValue) level")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The resolved, validated configuration of one Mercato process.
+public struct Settings: Sendable {
+    public var environment: AppEnvironment
+    public var server: ServerSettings
+    public var log: LogSettings
+    public var database: DatabaseSettings
+    public var redis: RedisSettings
+    public var adapters: AdapterSettings
+    public var features: FeatureFlags
+    /// Every key as resolved, for `mercato config print`.
+    public var resolved: [ResolvedSetting]
+}
+
+public struct ServerSettings: Sendable {
+    public var hostname: String
+    public var port: Int
+    /// The public address of the shop, used to build absolute links.
+    public var baseURL: String
+    /// How long in-flight requests may run after SIGTERM before connections are cut.
+    public var shutdownTimeoutSeconds: Int
+}
+
+public struct LogSettings: Sendable {
+    public enum Level: String, CaseIterable, Sendable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+    public enum Format: String, CaseIterable, Sendable {
+        case text, json
+    }
+    public var level: Level
+    public var format: Format
+}
+
+/// Where the data lives: an SQLite file (or memory) for the embedded default, PostgreSQL otherwise.
+public enum DatabaseSettings: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(PostgresSettings)
+
+    public static let inMemoryPath = ":memory:"
+}
+
+public struct PostgresSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var ssl: Bool
+    /// Total connections this process may open, spread across its event loops.
+    public var maxConnections: Int
+
+    public init(
+        host: String, port: Int, username: String, password: String?, database: String, ssl: Bool,
+        maxConnections: Int
+    ) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.ssl = ssl
+        self.maxConnections = maxConnections
+    }
+}
+
+public struct RedisSettings: Sendable {
+    /// Empty when no Redis is configured.
+    public var host: String?
+    public var port: Int
+    public var cluster: Bool
+}
+
+/// Which adapter serves each port; the names are validated at boot.
+public struct AdapterSettings: Sendable {
+    public enum Cache: String, CaseIterable, Sendable { case memory, redis }
+    public enum Storage: String, CaseIterable, Sendable { case local, s3 }
+    public enum Mailer: String, CaseIterable, Sendable { case file, log, smtp, ses }
+    public enum Payments: String, CaseIterable, Sendable { case test, stripe }
+    public enum Search: String, CaseIterable, Sendable { case database, opensearch }
+
+    public var cache: Cache
+    public var storage: Storage
+    public var mailer: Mailer
+    public var payments: Payments
+    public var search: Search
+}

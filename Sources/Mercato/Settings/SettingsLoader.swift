@@ -1,0 +1,81 @@
+import Foundation
+
+/// Builds `Settings` from `config/<environment>.yaml`, `MERCATO_…` overrides and `${VAR}` references,
+/// reporting every problem in one error.
+public enum SettingsLoader {
+    /// - Parameters:
+    ///   - environment: which `config/<name>.yaml` to read.
+    ///   - configDirectory: the folder holding the environment files.
+    ///   - variables: the process environment (injected so tests can vary it).
+    public static func load(
+        environment: AppEnvironment,
+        configDirectory: URL,
+        variables: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Settings {
+        let file = configDirectory.appendingPathComponent("\(environment.rawValue).yaml")
+        let display = "\(configDirectory.lastPathComponent)/\(environment.rawValue).yaml"
+        let entries = try ConfigFile.entries(at: file, displayPath: display)
+        var reader = SettingsReader(entries: entries, variables: variables)
+        let settings = read(environment: environment, with: &reader)
+        reader.reportUnknownKeys()
+        // A key that already failed to parse would only repeat itself as a deployment refusal.
+        let failedKeys = Set(reader.problems.map(\.key))
+        let problems = reader.problems + DeploymentRules.problems(in: settings).filter { !failedKeys.contains($0.key) }
+        guard problems.isEmpty else { throw SettingsError(problems: problems) }
+        return settings
+    }
+
+    /// The config folder: `MERCATO_CONFIG_DIR`, else `./config`.
+    public static func defaultConfigDirectory(variables: [String: String] = ProcessInfo.processInfo.environment)
+        -> URL
+    {
+        if let path = variables["MERCATO_CONFIG_DIR"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("config")
+    }
+
+    private static func read(environment: AppEnvironment, with reader: inout SettingsReader) -> Settings {
+        let deployed = environment.isDeployed
+        let server = ServerSettings(
+            hostname: reader.text("server.host", default: "127.0.0.1") ?? "127.0.0.1",
+            port: reader.integer("server.port", default: 8080, range: 1...65535),
+            baseURL: reader.text("server.baseURL", default: "http://localhost:8080") ?? "",
+            shutdownTimeoutSeconds: reader.integer("server.shutdownTimeoutSeconds", default: 10, range: 1...300)
+        )
+        let log = LogSettings(
+            level: reader.choice("log.level", default: .info),
+            format: reader.choice("log.format", default: deployed ? .json : .text)
+        )
+        let database = readDatabase(with: &reader)
+        let redis = RedisSettings(
+            host: reader.text("redis.host"),
+            port: reader.integer("redis.port", default: 6379, range: 1...65535),
+            cluster: reader.boolean("redis.cluster", default: false)
+        )
+        let adapters = AdapterSettings(
+            cache: reader.choice("adapters.cache", default: .memory),
+            storage: reader.choice("adapters.storage", default: .local),
+            mailer: reader.choice("adapters.mailer", default: .file),
+            payments: reader.choice("adapters.payments", default: .test),
+            search: reader.choice("adapters.search", default: .database)
+        )
+        let features = reader.featureFlags()
+        return Settings(
+            environment: environment, server: server, log: log, database: database, redis: redis,
+            adapters: adapters, features: features, resolved: reader.resolved)
+    }
+
+    private static func readDatabase(with reader: inout SettingsReader) -> DatabaseSettings {
+        let host = reader.text("database.host")
+        let port = reader.integer("database.port", default: 5432, range: 1...65535)
+        let username = reader.text("database.username", default: "mercato") ?? "mercato"
+        let password = reader.text("database.password", secret: true)
+        let name = reader.text("database.database", default: "data/mercato.sqlite") ?? ""
+        let ssl = reader.boolean("database.ssl", default: true)
+        let maxConnections = reader.integer("database.maxConnections", default: 10, range: 1...1000)
+        guard let host else { return .sqlite(path: name) }
+        return .postgres(
+            PostgresSettings(
+                host: host, port: port, username: username, password: password, database: name, ssl: ssl,
+                maxConnections: maxConnections))
+    }
+}

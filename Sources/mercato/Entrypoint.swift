@@ -1,0 +1,9 @@
+import Mercato
+
+/// The thin executable: everything lives in the `Mercato` library.
+@main
+enum Entrypoint {
+    static func main() async {
+        await MercatoCommand.runFromCommandLine()
+    }
+}

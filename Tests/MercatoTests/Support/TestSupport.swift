@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import Vapor
+
+@testable import Mercato
+
+/// Shared setup: the repository's config folder, settings for tests, apps that shut down, and the
+/// switches for suites that need real servers.
+enum TestSupport {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var configDirectory: URL { repositoryRoot.appendingPathComponent("config") }
+
+    static func settings(
+        _ environment: AppEnvironment = .testing, variables: [String: String] = [:]
+    ) throws -> Settings {
+        try SettingsLoader.load(environment: environment, configDirectory: configDirectory, variables: variables)
+    }
+
+    /// Builds an app the way `serve` does, runs `body`, and always shuts the app down.
+    static func withApp(
+        _ settings: Settings? = nil, role: ServerRole = .all, migrate: Bool = true,
+        _ body: (Application) async throws -> Void
+    ) async throws {
+        let app = try await MercatoApplication.make(settings: settings ?? self.settings(), role: role)
+        app.directory = DirectoryConfiguration(workingDirectory: repositoryRoot.path + "/")
+        do {
+            if migrate { try await app.autoMigrate() }
+            try await body(app)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// A folder under the system temp directory, removed by the caller.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mercato-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Real servers for integration suites. Unset means skip, unless `MERCATO_REQUIRE_SERVICES=1`, in
+/// which case a missing server fails the run instead of silently shrinking it.
+enum TestServices {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    static var required: Bool { environment["MERCATO_REQUIRE_SERVICES"] == "1" }
+    static var postgresURL: String? { environment["MERCATO_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Run PostgreSQL suites when a server is given or required.
+    static var postgresEnabled: Bool { postgresURL != nil || required }
+
+    /// `postgres://user:password@host:port/database?sslmode=disable`.
+    static func postgresSettings() throws -> PostgresSettings {
+        let url = try #require(
+            postgresURL.flatMap(URL.init(string:)),
+            "MERCATO_REQUIRE_SERVICES=1 but MERCATO_TEST_DATABASE_URL is not set to a postgres:// URL")
+        let components = try #require(URLComponents(url: url, resolvingAgainstBaseURL: false))
+        let ssl = components.queryItems?.first { $0.name == "sslmode" }?.value.map { $0 != "disable" } ?? false
+        return PostgresSettings(
+            host: try #require(url.host), port: url.port ?? 5432, username: url.user ?? "postgres",
+            password: url.password, database: String(url.path.dropFirst()), ssl: ssl, maxConnections: 4)
+    }
+
+    static func postgresTestingSettings() throws -> Settings {
+        var settings = try TestSupport.settings()
+        settings.database = .postgres(try postgresSettings())
+        return settings
+    }
+}
