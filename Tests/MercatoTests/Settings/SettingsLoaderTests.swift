@@ -183,11 +183,13 @@ import Testing
         }
     }
 
-    @Test func unknownEnvironmentNameIsRefused() {
+    @Test func unknownEnvironmentNameIsRefused() throws {
         #expect(throws: SettingsError.self) { try AppEnvironment.resolve(flag: "prod", variables: [:]) }
         #expect(throws: SettingsError.self) { try AppEnvironment.resolve(flag: nil, variables: ["MERCATO_ENV": "qa"]) }
-        #expect(try AppEnvironment.resolve(flag: nil, variables: ["MERCATO_ENV": "staging"]) == .staging)
-        #expect(try AppEnvironment.resolve(flag: nil, variables: [:]) == .development)
+        let fromVariable = try AppEnvironment.resolve(flag: nil, variables: ["MERCATO_ENV": "staging"]) == .staging
+        #expect(fromVariable)
+        let byDefault = try AppEnvironment.resolve(flag: nil, variables: [:]) == .development
+        #expect(byDefault)
     }
 
     @Test func configPrintRedactsSecrets() throws {

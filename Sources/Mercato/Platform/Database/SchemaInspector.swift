@@ -25,7 +25,9 @@ struct SchemaInspector {
         return try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }.sorted()
     }
 
-    /// One line per column and index, sorted; equal strings mean equal schemas.
+    /// One line per column, index and constraint, sorted; equal lines mean equal schemas.
+    /// PostgreSQL's implicit NOT NULL checks are named after table OIDs, which change on every
+    /// re-creation; nullability is already in the column lines, so they are left out.
     func describe() async throws -> [String] {
         let query: SQLQueryString =
             isPostgres
@@ -38,6 +40,7 @@ struct SchemaInspector {
             UNION ALL
             SELECT 'constraint ' || table_name || ' ' || constraint_name || ' ' || constraint_type AS line
             FROM information_schema.table_constraints WHERE table_schema = current_schema()
+              AND constraint_name !~ '^[0-9]+_[0-9]+_[0-9]+_not_null$'
             """
             : """
             SELECT type || ' ' || name || ' ' || COALESCE(sql, '') AS line FROM sqlite_master
