@@ -29,7 +29,8 @@ public enum MercatoApplication {
         app.http.server.configuration.port = settings.server.port
         app.http.server.configuration.shutdownTimeout = .seconds(Int64(settings.server.shutdownTimeoutSeconds))
 
-        try DatabaseSetup.configure(app, database: settings.database)
+        app.metrics = AppMetrics()
+        try DatabaseSetup.configure(app, database: settings.database, metrics: app.metrics)
         app.migrations.add(MigrationList.all)
 
         app.views.use(.leaf)
@@ -37,7 +38,6 @@ public enum MercatoApplication {
         app.leaf.cache.isEnabled = settings.environment != .development
         app.leaf.tags["feature"] = FeatureTag()
 
-        app.metrics = AppMetrics()
         app.healthChecks = [DatabaseHealthCheck()]
 
         app.middleware = Middlewares()

@@ -129,29 +129,3 @@ import Testing
         #expect(pendingAgainAfterRevert)
     }
 }
-
-/// `mercato serve` stops cleanly on SIGTERM, as an orchestrator stopping a task expects.
-@Suite struct GracefulShutdownTests {
-    @Test func sigtermDrainsAndExitsZero() async throws {
-        // setup
-        let port = Int.random(in: 20_000...40_000)
-        let (process, stdout, _) = try CommandLineRunner.start(
-            ["serve", "--env", "testing", "--port", String(port)], environment: ["LOG_LEVEL": "info"])
-        defer { if process.isRunning { process.terminate() } }
-        var ready = false
-        for _ in 0..<100 where !ready {
-            try await Task.sleep(for: .milliseconds(100))
-            let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health/live")
-            ready = (try? await HTTPClient.shared.execute(request, timeout: .seconds(1)))?.status == .ok
-        }
-        #expect(ready)
-        // MUT
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        // validate
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(output.contains("mercato stopped cleanly"))
-    }
-}

@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
                 "mercato \(BuildInfo.version) starting",
                 metadata: ["role": .string(role.rawValue), "environment": .string(settings.environment.rawValue)])
             try await app.execute()
+            // A signal ended `execute`. Drain in-flight requests (bounded by the shutdown timeout)
+            // before `asyncShutdown`, which closes the database pools before it stops the server.
+            await app.server.shutdown()
         } catch {
             try? await app.asyncShutdown()
             throw error

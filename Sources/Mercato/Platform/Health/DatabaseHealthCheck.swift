@@ -11,21 +11,14 @@ struct DatabaseHealthCheck: HealthCheck {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    guard let sql = request.db as? any SQLDatabase else { return }
-                    _ = try await sql.raw("SELECT 1 AS ok").first()
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw HealthTimeout()
-                }
-                try await group.next()
-                group.cancelAll()
+            let database = request.db
+            try await withDeadline(timeout) {
+                guard let sql = database as? any SQLDatabase else { return }
+                _ = try await sql.raw("SELECT 1 AS ok").first()
             }
             let elapsed = clock.now - start
             return DependencyHealth(status: .up, latencyMs: Int((elapsed / .milliseconds(1)).rounded()))
-        } catch is HealthTimeout {
+        } catch is DeadlineExceeded {
             request.logger.warning("database readiness timed out", metadata: ["timeout": "\(timeout)"])
             return DependencyHealth(status: .down, message: "no answer within \(timeout)")
         } catch {
@@ -33,6 +26,4 @@ struct DatabaseHealthCheck: HealthCheck {
             return DependencyHealth(status: .down, message: "unreachable")
         }
     }
-
-    private struct HealthTimeout: Error {}
 }

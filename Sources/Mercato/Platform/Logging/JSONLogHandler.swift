@@ -7,10 +7,16 @@ struct JSONLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
+    /// Where finished lines go: standard output in production, a buffer in tests.
+    let write: @Sendable (Data) -> Void
 
-    init(label: String, level: Logger.Level) {
+    init(
+        label: String, level: Logger.Level,
+        write: @escaping @Sendable (Data) -> Void = { FileHandle.standardOutput.write($0) }
+    ) {
         self.label = label
         self.logLevel = level
+        self.write = write
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -32,7 +38,7 @@ struct JSONLogHandler: LogHandler {
         if event.level >= .error { fields["source"] = "\(event.file):\(event.line)" }
         guard var line = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
         line.append(0x0A)
-        FileHandle.standardOutput.write(line)
+        write(line)
     }
 
     private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {

@@ -6,7 +6,6 @@ struct MetricsRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics") { req -> Response in
             let metrics = req.application.metrics
-            metrics.databasePoolSize.set(Double(req.application.storage[DatabasePoolSizeKey.self] ?? 0))
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4"])
             return Response(status: .ok, headers: headers, body: .init(string: metrics.registry.emitToString()))
