@@ -22,6 +22,20 @@ public enum MercatoApplication {
         return app
     }
 
+    /// Builds an application for a command, runs `body`, and always shuts it down.
+    static func withApplication(
+        settings: Settings, role: ServerRole = .worker, _ body: (Application) async throws -> Void
+    ) async throws {
+        let app = try await make(settings: settings, role: role)
+        do {
+            try await body(app)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
     static func configure(_ app: Application, settings: Settings, role: ServerRole) throws {
         app.settings = settings
         app.logger.logLevel = settings.log.level.loggerLevel
@@ -32,6 +46,7 @@ public enum MercatoApplication {
         app.metrics = AppMetrics()
         try DatabaseSetup.configure(app, database: settings.database, metrics: app.metrics)
         app.migrations.add(MigrationList.all)
+        try AdapterSetup.configure(app, settings: settings)
 
         app.views.use(.leaf)
         // Development edits templates live; everywhere else parsed templates are kept.

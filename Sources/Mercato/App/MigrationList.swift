@@ -4,7 +4,13 @@ import Fluent
 enum MigrationList {
     static var all: [any Migration] {
         [
-            CreateAuditEvents()
+            CreateAuditEvents(),
+            CreateCategories(),
+            CreateProducts(),
+            CreateVariants(),
+            CreateProductImages(),
+            CreateInventoryLevels(),
+            CreateProductSearch(),
             // mercato:migrations-end
         ]
     }

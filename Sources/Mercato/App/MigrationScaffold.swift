@@ -42,10 +42,23 @@ struct MigrationScaffold {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try template(name: name, stableName: "\(prefix)_\(Self.snakeCase(name))").write(
             to: file, atomically: true, encoding: .utf8)
-        let registered = list.replacingOccurrences(
-            of: Self.listMarker, with: "\(name)(),\n            \(Self.listMarker)")
-        try registered.write(to: listFile, atomically: true, encoding: .utf8)
+        try Self.register(name, in: list).write(to: listFile, atomically: true, encoding: .utf8)
         return file
+    }
+
+    /// Adds `Name(),` on the line before the marker, with the indentation of the marker, and makes
+    /// sure the entry before it ends with a comma (a formatter may have dropped it).
+    static func register(_ name: String, in list: String) -> String {
+        var lines = list.components(separatedBy: "\n")
+        guard let markerIndex = lines.firstIndex(where: { $0.contains(listMarker) }) else { return list }
+        let indentation = String(lines[markerIndex].prefix { $0 == " " })
+        if let previous = lines[..<markerIndex].lastIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
+            !lines[previous].hasSuffix(","), !lines[previous].hasSuffix("[")
+        {
+            lines[previous] += ","
+        }
+        lines.insert("\(indentation)\(name)(),", at: markerIndex)
+        return lines.joined(separator: "\n")
     }
 
     private func migrationFiles() throws -> [URL] {

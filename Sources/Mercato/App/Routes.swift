@@ -6,8 +6,12 @@ enum Routes {
         try app.register(collection: HealthRoutes())
         try app.register(collection: VersionRoutes())
         try app.register(collection: MetricsRoutes())
+        if role.servesAPI {
+            try app.register(collection: CatalogRoutes())
+        }
         if role.servesStorefront {
             try app.register(collection: HomePage())
+            try app.register(collection: MediaRoutes())
         }
     }
 }

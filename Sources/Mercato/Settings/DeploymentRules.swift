@@ -10,7 +10,16 @@ enum DeploymentRules {
         if settings.environment.isDeployed, case .sqlite = settings.database {
             refuse("database.host", "\(environment) requires PostgreSQL; set a database host")
         }
+        if settings.adapters.storage == .s3, (settings.storage.bucket ?? "").isEmpty {
+            refuse("storage.bucket", "the s3 storage adapter needs a bucket")
+        }
+        if settings.adapters.cache == .redis, (settings.redis.host ?? "").isEmpty {
+            refuse("redis.host", "the redis cache adapter needs a Redis host")
+        }
         guard settings.environment == .production else { return problems }
+        if let token = settings.admin.token, token.count < 32 {
+            refuse("admin.token", "production needs an admin token of at least 32 characters")
+        }
         if case .postgres(let postgres) = settings.database {
             if (postgres.password ?? "").isEmpty {
                 refuse("database.password", "production requires a database password")

@@ -8,6 +8,8 @@ public struct Settings: Sendable {
     public var database: DatabaseSettings
     public var redis: RedisSettings
     public var adapters: AdapterSettings
+    public var storage: StorageSettings
+    public var admin: AdminSettings
     public var features: FeatureFlags
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
@@ -85,4 +87,22 @@ public struct AdapterSettings: Sendable {
     public var mailer: Mailer
     public var payments: Payments
     public var search: Search
+}
+
+/// Where object storage keeps files: a local directory, or an S3 bucket.
+public struct StorageSettings: Sendable {
+    /// Local adapter: the folder served under `/media`.
+    public var directory: String
+    public var bucket: String?
+    public var region: String
+    /// A custom S3 endpoint (emulators, S3-compatible stores); AWS when unset.
+    public var endpoint: String?
+    public var pathStyle: Bool
+    /// Where browsers fetch objects (the CDN); the bucket URL when unset.
+    public var publicBaseURL: String?
+}
+
+/// Admin API access until the admin accounts arrive: one configured bearer token.
+public struct AdminSettings: Sendable {
+    public var token: String?
 }

@@ -58,10 +58,19 @@ public enum SettingsLoader {
             payments: reader.choice("adapters.payments", default: .test),
             search: reader.choice("adapters.search", default: .database)
         )
+        let storage = StorageSettings(
+            directory: reader.text("storage.directory", default: "data/media") ?? "data/media",
+            bucket: reader.text("storage.bucket"),
+            region: reader.text("storage.region", default: "us-east-1") ?? "us-east-1",
+            endpoint: reader.text("storage.endpoint"),
+            pathStyle: reader.boolean("storage.pathStyle", default: false),
+            publicBaseURL: reader.text("storage.publicBaseURL")
+        )
+        let admin = AdminSettings(token: reader.text("admin.token", secret: true))
         let features = reader.featureFlags()
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
-            adapters: adapters, features: features, resolved: reader.resolved)
+            adapters: adapters, storage: storage, admin: admin, features: features, resolved: reader.resolved)
     }
 
     private static func readDatabase(with reader: inout SettingsReader) -> DatabaseSettings {

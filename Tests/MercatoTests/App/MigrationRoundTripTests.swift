@@ -39,7 +39,7 @@ import Vapor
     }
 
     @Test(.enabled(if: TestServices.postgresEnabled)) func postgresRoundTrip() async throws {
-        try await roundTrip(try TestServices.postgresTestingSettings())
+        try await roundTrip(try await TestServices.postgresTestingSettings(suite: "migrations"))
     }
 
     @Test func revertWithNothingAppliedFindsNothing() async throws {

@@ -55,7 +55,7 @@ import VaporTesting
     }
 
     @Test func productionAndStagingLogJSONDevelopmentText() throws {
-        let deployed = ["BASE_URL": "https://s.example.com", "DB_HOST": "db", "DB_PASSWORD": "x", "REDIS_HOST": "r"]
+        let deployed = TestSupport.deployedVariables
         #expect(try TestSupport.settings(.staging, variables: deployed).log.format == .json)
         #expect(try TestSupport.settings(.production, variables: deployed).log.format == .json)
         #expect(try TestSupport.settings(.development).log.format == .text)

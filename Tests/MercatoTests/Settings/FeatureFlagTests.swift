@@ -43,7 +43,7 @@ import Testing
     @Test func configDeclaresRolloutInLongForm() throws {
         let settings = try TestSupport.settings(
             .staging,
-            variables: ["BASE_URL": "https://s.example.com", "DB_HOST": "db", "DB_PASSWORD": "x", "REDIS_HOST": "r"])
+            variables: TestSupport.deployedVariables)
         #expect(
             settings.features.flags["recommendationEngine"]
                 == FeatureFlag(name: "recommendationEngine", enabled: true, rolloutPercent: 50))

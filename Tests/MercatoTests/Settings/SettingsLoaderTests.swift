@@ -138,9 +138,7 @@ import Testing
     }
 
     @Test func productionLoadsWhenEverySecretIsProvided() throws {
-        let variables = [
-            "BASE_URL": "https://shop.example.com", "DB_HOST": "db", "DB_PASSWORD": "s3cret", "REDIS_HOST": "redis",
-        ]
+        let variables = TestSupport.deployedVariables.merging(["DB_PASSWORD": "s3cret"]) { _, new in new }
         let settings = try TestSupport.settings(.production, variables: variables)
         #expect(settings.log.format == .json)
         #expect(settings.adapters.payments == .stripe)
@@ -194,9 +192,7 @@ import Testing
 
     @Test func configPrintRedactsSecrets() throws {
         // setup
-        let variables = [
-            "BASE_URL": "https://shop.example.com", "DB_HOST": "db", "DB_PASSWORD": "hunter2-secret", "REDIS_HOST": "r",
-        ]
+        let variables = TestSupport.deployedVariables.merging(["DB_PASSWORD": "hunter2-secret"]) { _, new in new }
         let settings = try TestSupport.settings(.production, variables: variables)
         // MUT
         let printed = ConfigPrinter.render(settings.resolved)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -11,6 +12,12 @@ enum TestSupport {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
+
+    /// Everything staging and production require from their environment, with harmless values.
+    static let deployedVariables = [
+        "BASE_URL": "https://shop.example.com", "DB_HOST": "db.internal", "DB_PASSWORD": "db-password",
+        "REDIS_HOST": "redis.internal", "S3_BUCKET": "mercato-media", "ADMIN_TOKEN": String(repeating: "a", count: 40),
+    ]
 
     static var configDirectory: URL { repositoryRoot.appendingPathComponent("config") }
 
@@ -67,9 +74,23 @@ enum TestServices {
             password: url.password, database: String(url.path.dropFirst()), ssl: ssl, maxConnections: 4)
     }
 
-    static func postgresTestingSettings() throws -> Settings {
+    /// Testing settings on a PostgreSQL database of the suite's own (`<base>_<suite>`), created on
+    /// first use, so suites running in parallel never migrate the same schema at once.
+    static func postgresTestingSettings(suite: String) async throws -> Settings {
+        let base = try postgresSettings()
+        let name = "\(base.database)_\(suite.lowercased())"
         var settings = try TestSupport.settings()
-        settings.database = .postgres(try postgresSettings())
+        settings.database = .postgres(base)
+        try await TestSupport.withApp(settings, migrate: false) { app in
+            let sql = try app.db.sql
+            let exists = try await sql.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: name)").first()
+            if exists == nil {
+                try await sql.raw("CREATE DATABASE \(ident: name)").run()
+            }
+        }
+        var isolated = base
+        isolated.database = name
+        settings.database = .postgres(isolated)
         return settings
     }
 }

@@ -7,7 +7,10 @@ public struct MercatoCommand: AsyncParsableCommand {
             commandName: "mercato",
             abstract: "Mercato: an e-commerce platform — shop, API, admin and workers in one binary.",
             version: BuildInfo.summary,
-            subcommands: [ServeCommand.self, MigrateCommand.self, MigrationCommand.self, ConfigCommand.self],
+            subcommands: [
+                ServeCommand.self, MigrateCommand.self, MigrationCommand.self, SeedCommand.self, ReindexCommand.self,
+                ConfigCommand.self,
+            ],
             defaultSubcommand: ServeCommand.self
         )
     }

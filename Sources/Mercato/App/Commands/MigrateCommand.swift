@@ -28,14 +28,9 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.loadSettings()
         LoggingBootstrap.bootstrap(settings.log)
-        let app = try await MercatoApplication.make(settings: settings, role: .worker)
-        do {
+        try await MercatoApplication.withApplication(settings: settings) { app in
             try await migrate(with: MigrationRunner(app: app), target: settings.database.summary)
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
         }
-        try await app.asyncShutdown()
     }
 
     private func migrate(with runner: MigrationRunner, target: String) async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fluent
 import Vapor
 
 /// `mercato serve`: runs the shop until SIGTERM or SIGINT, then drains in-flight requests.
@@ -34,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Only development changes its own schema; deployed environments run `mercato migrate`.
             if settings.environment == .development {
                 try await MigrationRunner(app: app).apply(actor: "serve (development auto-migrate)")
+                try await seedDemoCatalogIfEmpty(app)
             }
             app.logger.notice(
                 "mercato \(BuildInfo.version) starting",
@@ -49,4 +51,15 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.asyncShutdown()
         app.logger.notice("mercato stopped cleanly")
     }
+
+    /// A newcomer's first `swift run mercato` shows a shop, not an empty page.
+    private func seedDemoCatalogIfEmpty(_ app: Application) async throws {
+        guard try await Product.query(on: app.db).count() == 0 else { return }
+        app.logger.notice("empty catalogue: seeding \(Self.firstStartProducts) demo products")
+        _ = try await DemoCatalogSeeder(
+            database: app.db, search: app.searchEngine, storage: app.objectStorage, seed: 42
+        ).run(products: Self.firstStartProducts)
+    }
+
+    static let firstStartProducts = 200
 }

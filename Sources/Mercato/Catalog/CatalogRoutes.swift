@@ -1,0 +1,65 @@
+import Foundation
+import Vapor
+
+/// Store API, catalogue read side: `/api/v1/products`, `/categories`, `/search`.
+struct CatalogRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.get("products", use: list)
+        api.get("products", ":slug", use: product)
+        api.get("products", ":slug", "variants", use: variants)
+        api.get("categories", use: categories)
+        api.get("search", use: search)
+        api.get("search", "suggestions", use: suggestions)
+    }
+
+    func list(req: Request) async throws -> Response {
+        let query = try CatalogQuery(parameters: req.queryParameters)
+        return try await CatalogService(request: req).list(query).cachedResponse(for: req)
+    }
+
+    func search(req: Request) async throws -> Response {
+        var query = try CatalogQuery(parameters: req.queryParameters)
+        query.includeFacets = true
+        return try await CatalogService(request: req).list(query).cachedResponse(for: req)
+    }
+
+    func product(req: Request) async throws -> Response {
+        let slug = try req.parameters.require("slug")
+        return try await CatalogService(request: req).product(slug: slug).cachedResponse(for: req)
+    }
+
+    func variants(req: Request) async throws -> Response {
+        let slug = try req.parameters.require("slug")
+        // Stock changes quickly: revalidate on every request (the ETag keeps that cheap).
+        return try await CatalogService(request: req).variants(slug: slug).cachedResponse(for: req, maxAge: 0)
+    }
+
+    func categories(req: Request) async throws -> Response {
+        try await CatalogService(request: req).categoryTree().cachedResponse(for: req, maxAge: 300)
+    }
+
+    func suggestions(req: Request) async throws -> Response {
+        let parameters = req.queryParameters
+        let prefix = parameters["q"] ?? ""
+        guard prefix.count <= CatalogQuery.maximumTextLength else {
+            throw InvalidParameter(name: "q", problem: "must be at most \(CatalogQuery.maximumTextLength) characters")
+        }
+        let limit =
+            try parameters["limit"].map { raw -> Int in
+                guard let limit = Int(raw), (1...20).contains(limit) else {
+                    throw InvalidParameter(name: "limit", problem: "must be between 1 and 20")
+                }
+                return limit
+            } ?? 8
+        return try await CatalogService(request: req).suggestions(for: prefix, limit: limit).cachedResponse(for: req)
+    }
+}
+
+extension Request {
+    /// Query parameters as sent, last value winning; percent-decoding done, nothing else.
+    var queryParameters: [String: String] {
+        guard let query = url.query, let items = URLComponents(string: "?" + query)?.queryItems else { return [:] }
+        return items.reduce(into: [:]) { result, item in result[item.name] = item.value ?? "" }
+    }
+}

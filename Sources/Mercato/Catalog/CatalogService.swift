@@ -1,0 +1,172 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The read side of the catalogue, as the Store API and the storefront see it.
+struct CatalogService {
+    let database: any Database
+    let search: any SearchEngine
+    let storage: any ObjectStorage
+
+    init(database: any Database, search: any SearchEngine, storage: any ObjectStorage) {
+        self.database = database
+        self.search = search
+        self.storage = storage
+    }
+
+    init(request: Request) {
+        self.init(
+            database: request.db, search: request.application.searchEngine, storage: request.application.objectStorage)
+    }
+
+    static let lowStockThreshold = 5
+
+    func categoryIndex() async throws -> CategoryIndex {
+        try await CategoryIndex.load(from: database.sql)
+    }
+
+    func categoryTree() async throws -> CatalogDTO.CategoryTree {
+        try await categoryIndex().tree
+    }
+
+    /// A page of products for a listing or a search.
+    /// - Throws: 404 for an unknown category slug.
+    func list(_ query: CatalogQuery) async throws -> CatalogDTO.ProductPage {
+        var categoryIDs: [UUID]?
+        if let slug = query.categorySlug {
+            let index = try await categoryIndex()
+            guard let category = index.node(slug: slug) else {
+                throw Abort(.notFound, reason: "no category '\(slug)'")
+            }
+            categoryIDs = index.subtreeIDs(of: category.id)
+        }
+        let hits = try await search.search(query, categoryIDs: categoryIDs, on: database)
+        return CatalogDTO.ProductPage(
+            items: try await summaries(ids: hits.productIDs), page: query.page, pageSize: query.pageSize,
+            total: hits.total, totalPages: (hits.total + query.pageSize - 1) / query.pageSize, facets: hits.facets,
+            correctedQuery: hits.correctedText)
+    }
+
+    func suggestions(for prefix: String, limit: Int = 8) async throws -> CatalogDTO.Suggestions {
+        let ids = try await search.suggest(prefix, limit: limit, on: database)
+        let items = try await summaries(ids: ids)
+        return CatalogDTO.Suggestions(
+            query: prefix, suggestions: items.map { CatalogDTO.Suggestion(title: $0.title, slug: $0.slug) })
+    }
+
+    /// Product cards in the order of `ids`.
+    func summaries(ids: [UUID]) async throws -> [CatalogDTO.ProductSummary] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await database.sql.raw(
+            """
+            SELECT p.id, p.slug, p.title, p.brand, p.currency, p.price_min, p.price_max,
+                (SELECT MAX(v.compare_at_amount) FROM variants v WHERE v.product_id = p.id) AS compare_at,
+                (SELECT COUNT(*) FROM inventory_levels i WHERE i.product_id = p.id AND i.on_hand > i.reserved) AS stocked,
+                (SELECT im.storage_key FROM product_images im WHERE im.product_id = p.id
+                    ORDER BY im.position LIMIT 1) AS image_key,
+                (SELECT im.alt FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image_alt
+            FROM products p WHERE p.id IN (\(binds: ids))
+            """
+        ).all()
+        var byID: [UUID: CatalogDTO.ProductSummary] = [:]
+        for row in rows {
+            let currency = try row.decode(column: "currency", as: String.self)
+            let priceMin = try row.decode(column: "price_min", as: Int64.self)
+            let priceMax = try row.decode(column: "price_max", as: Int64.self)
+            let compareAt = try row.decode(column: "compare_at", as: Int64?.self)
+            let imageKey = try row.decode(column: "image_key", as: String?.self)
+            let summary = CatalogDTO.ProductSummary(
+                id: try row.decode(column: "id", as: UUID.self), slug: try row.decode(column: "slug", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                brand: try row.decode(column: "brand", as: String.self),
+                price: Money(amount: priceMin, currency: currency),
+                priceMax: priceMax > priceMin ? Money(amount: priceMax, currency: currency) : nil,
+                compareAtPrice: compareAt.flatMap { $0 > priceMin ? Money(amount: $0, currency: currency) : nil },
+                inStock: try row.decode(column: "stocked", as: Int.self) > 0,
+                image: imageKey.map {
+                    CatalogDTO.Image(
+                        url: storage.publicURL(for: $0),
+                        alt: (try? row.decode(column: "image_alt", as: String.self)) ?? "")
+                })
+            byID[summary.id] = summary
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// An active product with everything its page shows.
+    /// - Throws: 404 for an unknown, draft or archived product.
+    func product(slug: String) async throws -> CatalogDTO.ProductDetail {
+        guard
+            let product = try await Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active)
+                .with(\.$variants).with(\.$images).first(),
+            let productID = product.id
+        else { throw Abort(.notFound, reason: "no product '\(slug)'") }
+        let variants = try await variantDTOs(for: product)
+        let index = try await categoryIndex()
+        let categoryID = product.$category.id
+        return CatalogDTO.ProductDetail(
+            id: productID, slug: product.slug, title: product.title, description: product.description,
+            brand: product.brand, attributes: product.attributes,
+            category: categoryID.flatMap { index.breadcrumbs(of: $0).last },
+            breadcrumbs: categoryID.map { index.breadcrumbs(of: $0) } ?? [],
+            images: product.images.sorted { $0.position < $1.position }.map {
+                CatalogDTO.Image(url: storage.publicURL(for: $0.storageKey), alt: $0.alt)
+            },
+            options: Self.options(of: variants), variants: variants,
+            price: Money(amount: product.priceMin, currency: product.currency),
+            priceMax: product.priceMax > product.priceMin
+                ? Money(amount: product.priceMax, currency: product.currency) : nil,
+            inStock: variants.contains { $0.stock.available > 0 })
+    }
+
+    func variants(slug: String) async throws -> CatalogDTO.VariantList {
+        let detail = try await product(slug: slug)
+        return CatalogDTO.VariantList(productSlug: detail.slug, variants: detail.variants)
+    }
+
+    private func variantDTOs(for product: Product) async throws -> [CatalogDTO.Variant] {
+        let productID = try product.requireID()
+        let sql = try database.sql
+        var options: [UUID: [String: String]] = [:]
+        for row in try await sql.raw(
+            "SELECT variant_id, name, value FROM variant_options WHERE product_id = \(bind: productID)"
+        ).all() {
+            options[try row.decode(column: "variant_id", as: UUID.self), default: [:]][
+                try row.decode(column: "name", as: String.self)] = try row.decode(column: "value", as: String.self)
+        }
+        var available: [UUID: Int] = [:]
+        for row in try await sql.raw(
+            "SELECT variant_id, on_hand - reserved AS available FROM inventory_levels WHERE product_id = \(bind: productID)"
+        ).all() {
+            available[try row.decode(column: "variant_id", as: UUID.self)] = try row.decode(
+                column: "available", as: Int.self)
+        }
+        return try product.variants.sorted { $0.position < $1.position }.map { variant in
+            let id = try variant.requireID()
+            let count = max(0, available[id] ?? 0)
+            let status: CatalogDTO.Stock.Status =
+                count == 0 ? .outOfStock : count <= Self.lowStockThreshold ? .lowStock : .inStock
+            return CatalogDTO.Variant(
+                id: id, sku: variant.sku, title: variant.title, options: options[id] ?? [:],
+                price: Money(amount: variant.priceAmount, currency: variant.currency),
+                compareAtPrice: variant.compareAtAmount.flatMap {
+                    $0 > variant.priceAmount ? Money(amount: $0, currency: variant.currency) : nil
+                },
+                weightGrams: variant.weightGrams, stock: CatalogDTO.Stock(status: status, available: count))
+        }
+    }
+
+    /// Option names in first-seen order with their distinct values, for the variant picker.
+    private static func options(of variants: [CatalogDTO.Variant]) -> [CatalogDTO.Option] {
+        var names: [String] = []
+        var values: [String: [String]] = [:]
+        for variant in variants {
+            for (name, value) in variant.options.sorted(by: { $0.key < $1.key }) {
+                if values[name] == nil { names.append(name) }
+                if !(values[name]?.contains(value) ?? false) { values[name, default: []].append(value) }
+            }
+        }
+        return names.map { CatalogDTO.Option(name: $0, values: values[$0] ?? []) }
+    }
+}

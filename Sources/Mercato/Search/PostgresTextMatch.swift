@@ -1,0 +1,50 @@
+import Foundation
+import SQLKit
+
+/// PostgreSQL full-text search: a weighted `tsvector` (title A, brand and keywords B, description C)
+/// ranked with `ts_rank`, and `pg_trgm` similarity to find what a misspelled word meant.
+struct PostgresTextMatch: TextMatch {
+    func join(terms: [String]) -> SQLQueryString {
+        let expression = terms.map { "\($0):*" }.joined(separator: " & ")
+        return """
+            JOIN (SELECT product_id, ts_rank(document, query) AS rank
+                  FROM product_search, to_tsquery('simple', \(bind: expression)) query
+                  WHERE document @@ query) s ON s.product_id = p.id
+            """
+    }
+
+    var rankOrder: SQLQueryString { "s.rank DESC" }
+
+    func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws {
+        guard !productIDs.isEmpty else { return }
+        try await sql.raw("DELETE FROM product_search WHERE product_id IN (\(binds: productIDs))").run()
+        for batch in documents.chunked(into: 100) {
+            let rows = batch.map { document -> SQLQueryString in
+                """
+                (\(bind: document.productID), \
+                setweight(to_tsvector('simple', \(bind: document.title)), 'A') \
+                || setweight(to_tsvector('simple', \(bind: document.brand + " " + document.keywords)), 'B') \
+                || setweight(to_tsvector('simple', \(bind: document.description)), 'C'))
+                """
+            }
+            try await sql.raw(
+                "INSERT INTO product_search (product_id, document) VALUES \(rows.joined(separator: ", "))"
+            )
+            .run()
+        }
+        for terms in SearchDocument.vocabulary(of: documents).chunked(into: 200) {
+            let rows = terms.map { term -> SQLQueryString in "(\(bind: term))" }.joined(separator: ", ")
+            try await sql.raw("INSERT INTO search_terms (term) VALUES \(rows) ON CONFLICT DO NOTHING").run()
+        }
+    }
+
+    func candidates(for term: String, on sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw(
+            """
+            SELECT term FROM search_terms
+            WHERE length(term) BETWEEN \(bind: term.count - 2) AND \(bind: term.count + 2)
+            ORDER BY similarity(term, \(bind: term)) DESC LIMIT 20
+            """
+        ).all().map { try $0.decode(column: "term", as: String.self) }
+    }
+}

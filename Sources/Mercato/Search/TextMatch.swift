@@ -1,0 +1,35 @@
+import Foundation
+import SQLKit
+
+/// The dialect-specific part of database search: how terms become a ranked match, how documents
+/// are written, and where typo candidates come from. Everything else is shared SQL.
+protocol TextMatch: Sendable {
+    /// A join onto `products p` exposing `s.rank`, restricted to matching products.
+    func join(terms: [String]) -> SQLQueryString
+    /// `ORDER BY` fragment putting the best match first.
+    var rankOrder: SQLQueryString { get }
+    /// Replaces the index rows of these products with their current documents.
+    func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws
+    /// Vocabulary words that might be what a misspelled term meant.
+    func candidates(for term: String, on sql: any SQLDatabase) async throws -> [String]
+}
+
+/// The text of one product as the index sees it, weighted field by field.
+struct SearchDocument: Sendable {
+    var productID: UUID
+    var title: String
+    var brand: String
+    /// Category name, attribute values and option values.
+    var keywords: String
+    var description: String
+
+    /// Words typo correction may suggest: the distinctive fields, not the prose.
+    var vocabulary: Set<String> {
+        Set(SearchText.terms(in: "\(title) \(brand) \(keywords)", limit: .max).filter { $0.count >= 3 })
+    }
+
+    /// Every distinct vocabulary word of these documents, sorted.
+    static func vocabulary(of documents: [SearchDocument]) -> [String] {
+        documents.reduce(into: Set<String>()) { $0.formUnion($1.vocabulary) }.sorted()
+    }
+}

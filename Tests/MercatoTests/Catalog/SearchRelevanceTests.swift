@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import Mercato
+
+/// Relevance as a shopper sees it, on SQLite FTS5 and on PostgreSQL tsvector + pg_trgm.
+@Suite(.serialized) struct SearchRelevanceTests {
+    static let catalogue = [
+        CatalogFixtures.product("Trail Sneakers", description: "Grippy soles.", category: "sneakers", price: 8_900),
+        CatalogFixtures.product(
+            "Running Shoe", description: "Lighter than most sneakers on the market.", category: "sneakers", price: 6_900
+        ),
+        CatalogFixtures.product(
+            "Leather Boots", description: "Waxed hide, welted soles.", category: "boots", price: 15_900, stock: 0),
+        CatalogFixtures.product(
+            "Phone Case for iPhone", description: "Slim case.", brand: "Cover", category: "clothing", price: 1_900),
+        CatalogFixtures.product(
+            "Trail Running Jacket", description: "Packable.", brand: "Fjell", category: "t-shirts", price: 12_000),
+    ]
+
+    private func titles(_ app: Application, _ query: String) async throws -> (
+        titles: [String], page: CatalogDTO.ProductPage
+    ) {
+        var result: CatalogDTO.ProductPage?
+        try await app.testing().test(.GET, "/api/v1/search?\(query)") { response in
+            #expect(response.status == .ok)
+            result = try response.content.decode(CatalogDTO.ProductPage.self)
+        }
+        let page = try #require(result)
+        return (page.items.map(\.title), page)
+    }
+
+    @Test(arguments: DatabaseBackend.available) func exactTitleBeatsDescriptionMatch(backend: DatabaseBackend)
+        async throws
+    {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            let (titles, _) = try await self.titles(app, "q=sneakers")
+            #expect(titles == ["Trail Sneakers", "Running Shoe"])
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func misspelledQueriesStillFind(backend: DatabaseBackend) async throws {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            let sneakers = try await self.titles(app, "q=sneakres")
+            #expect(sneakers.titles.first == "Trail Sneakers")
+            #expect(sneakers.page.correctedQuery == "sneakers")
+            let phone = try await self.titles(app, "q=iphnoe")
+            #expect(phone.titles == ["Phone Case for iPhone"])
+            #expect(phone.page.correctedQuery == "iphone")
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func multiWordQueriesNeedEveryWord(backend: DatabaseBackend)
+        async throws
+    {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            let phrase = try await self.titles(app, "q=trail%20running").titles
+            #expect(phrase == ["Trail Running Jacket"])
+            let anyTrail = try await self.titles(app, "q=trail").titles
+            #expect(Set(anyTrail) == ["Trail Sneakers", "Trail Running Jacket"])
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func filtersCombineWithText(backend: DatabaseBackend) async throws {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            let cheapSneakers = try await self.titles(app, "q=sneakers&maxPrice=7000").titles
+            #expect(cheapSneakers == ["Running Shoe"])
+            let trailShoes = try await self.titles(app, "q=trail&category=shoes").titles
+            #expect(trailShoes == ["Trail Sneakers"])
+            let stockedLeather = try await self.titles(app, "q=leather&inStock=true").titles
+            #expect(stockedLeather == [])
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func emptyQueryListsEverythingWithFacets(backend: DatabaseBackend)
+        async throws
+    {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            let (titles, page) = try await self.titles(app, "sort=price_asc")
+            #expect(
+                titles == [
+                    "Phone Case for iPhone", "Running Shoe", "Trail Sneakers", "Trail Running Jacket", "Leather Boots",
+                ])
+            let facets = try #require(page.facets)
+            #expect(facets.brands.first == CatalogDTO.FacetValue(value: "Acme", label: "Acme", count: 3))
+            #expect(facets.categories.first { $0.value == "sneakers" }?.count == 2)
+            #expect(facets.priceBands.map(\.count).reduce(0, +) == 5)
+            #expect(facets.options.first?.name == "size")
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func suggestionsCompleteAPrefix(backend: DatabaseBackend) async throws {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            try await app.testing().test(.GET, "/api/v1/search/suggestions?q=snea") { response in
+                let body = try response.content.decode(CatalogDTO.Suggestions.self)
+                #expect(body.suggestions.map(\.title) == ["Trail Sneakers", "Running Shoe"])
+            }
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func indexFollowsCatalogueChanges(backend: DatabaseBackend) async throws
+    {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            // setup: rename a product the way an admin edit will
+            let boots = try #require(Self.catalogue.first { $0.title == "Leather Boots" })
+            try await app.db.sql.raw("UPDATE products SET title = 'Suede Chukka' WHERE id = \(bind: boots.id)").run()
+            // MUT
+            try await app.searchEngine.index(productIDs: [boots.id], on: app.db)
+            // validate
+            let renamed = try await self.titles(app, "q=chukka").titles
+            #expect(renamed == ["Suede Chukka"])
+            #expect(try await self.titles(app, "q=leather").titles.isEmpty)
+        }
+    }
+}

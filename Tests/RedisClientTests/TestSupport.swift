@@ -1,0 +1,189 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import RedisClient
+import Testing
+
+/// Which real servers the integration suites may use, read once from the environment.
+///
+/// A suite runs when its URL is set, or when `MERCATO_REQUIRE_SERVICES=1` (CI), in which case a
+/// missing URL fails the suite's tests with a message naming the variable instead of skipping.
+enum TestServices {
+    static let environment = ProcessInfo.processInfo.environment
+    static let required = environment["MERCATO_REQUIRE_SERVICES"] == "1"
+
+    /// A Redis server without a password, e.g. `redis://127.0.0.1:56379`.
+    static let redisURLVariable = "MERCATO_TEST_REDIS_URL"
+    /// A Redis server started with `--requirepass`, e.g. `redis://:secret@127.0.0.1:56380`.
+    static let redisPasswordURLVariable = "MERCATO_TEST_REDIS_PASSWORD_URL"
+
+    static var redisEnabled: Bool { required || value(of: redisURLVariable) != nil }
+    static var redisPasswordEnabled: Bool { required || value(of: redisPasswordURLVariable) != nil }
+
+    static func value(of variable: String) -> String? {
+        guard let value = environment[variable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The URL in `variable`, or a failure that says how to provide it.
+    static func url(_ variable: String) throws -> String {
+        guard let url = value(of: variable) else {
+            let example =
+                variable == redisPasswordURLVariable
+                ? "redis://:secret@127.0.0.1:56380 (a redis-server started with --requirepass secret)"
+                : "redis://127.0.0.1:56379 (a redis-server without a password)"
+            throw TestSetupError(
+                "\(variable) is not set, but MERCATO_REQUIRE_SERVICES=1 requires this Redis suite to run: "
+                    + "start the server and export \(variable)=\(example)"
+            )
+        }
+        return url
+    }
+
+    /// The shared test server's configuration, with tighter timeouts than production so a hung
+    /// test fails in seconds.
+    static func redisConfiguration(
+        database: Int? = nil,
+        maximumConnections: Int = 4,
+        commandTimeout: Duration? = .seconds(5)
+    ) throws -> RedisConfiguration {
+        var configuration = try RedisConfiguration(
+            url: url(redisURLVariable),
+            maximumConnections: maximumConnections,
+            connectTimeout: .seconds(2),
+            commandTimeout: commandTimeout
+        )
+        if let database { configuration.database = database }
+        return configuration
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A key no other test (or concurrent test run) uses.
+func uniqueKey(_ label: String = #function) -> String {
+    "mercato-redisclient-test:\(label.prefix(40)):\(UUID().uuidString)"
+}
+
+/// Runs `body` with a pool and always shuts the pool down, even when `body` throws.
+func withPool(
+    _ configuration: RedisConfiguration,
+    _ body: (RedisConnectionPool) async throws -> Void
+) async throws {
+    let pool = try RedisConnectionPool(configuration: configuration)
+    do {
+        try await body(pool)
+        await pool.shutdown()
+    } catch {
+        await pool.shutdown()
+        throw error
+    }
+}
+
+/// Runs `operation` and returns what it threw, so tests can assert on the exact error.
+func thrownError(_ operation: () async throws -> some Any) async -> (any Error)? {
+    do {
+        _ = try await operation()
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// A local TCP server with scripted misbehaviour, for the failure paths a real Redis will not
+/// produce on demand (silence, garbage, closing mid-reply).
+final class FakeRedisServer: Sendable {
+    enum Behaviour: Sendable {
+        /// Accept connections, read requests, never answer.
+        case silent
+        /// Answer the first request with these bytes, then keep the connection open.
+        case reply([UInt8])
+        /// Answer the first request with these bytes, then close the connection.
+        case replyAndClose([UInt8])
+    }
+
+    private let channel: any Channel
+    let port: Int
+
+    init(_ behaviour: Behaviour) async throws {
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(ScriptedHandler(behaviour: behaviour))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        port = channel.localAddress?.port ?? 0
+    }
+
+    func configuration(
+        password: String? = nil,
+        connectTimeout: Duration = .seconds(2),
+        commandTimeout: Duration? = .seconds(2)
+    ) -> RedisConfiguration {
+        RedisConfiguration(
+            host: "127.0.0.1",
+            port: port,
+            password: password,
+            connectTimeout: connectTimeout,
+            commandTimeout: commandTimeout
+        )
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+
+    private final class ScriptedHandler: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let behaviour: Behaviour
+        var answered = false
+
+        init(behaviour: Behaviour) { self.behaviour = behaviour }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard !answered else { return }
+            answered = true
+            switch behaviour {
+            case .silent:
+                break
+            case .reply(let bytes):
+                context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+            case .replyAndClose(let bytes):
+                context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+                context.close(promise: nil)
+            }
+        }
+    }
+}
+
+/// A TCP port that was free a moment ago: bound to port 0, read back, and released.
+func freeLocalPort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0)
+        .get()
+    let port = channel.localAddress?.port ?? 0
+    try await channel.close()
+    return port
+}
+
+/// Runs `body` against a scripted server and always stops the server afterwards.
+func withFakeServer(
+    _ behaviour: FakeRedisServer.Behaviour,
+    _ body: (FakeRedisServer) async throws -> Void
+) async throws {
+    let server = try await FakeRedisServer(behaviour)
+    do {
+        try await body(server)
+        await server.stop()
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
