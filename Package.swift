@@ -44,6 +44,8 @@ let package = Package(
         .target(
             name: "Mercato",
             dependencies: [
+                "RedisClient",
+                "AWSClient",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -103,6 +105,8 @@ let package = Package(
             dependencies: [
                 "Mercato",
                 "mercato",
+                "RedisClient",
+                "AWSClient",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Fluent", package: "fluent"),

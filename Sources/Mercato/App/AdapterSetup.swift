@@ -1,21 +1,70 @@
+import AWSClient
 import Foundation
+import RedisClient
 import Vapor
 
 /// Chooses each port's adapter from configuration at boot (never by `#if`).
 enum AdapterSetup {
     static func configure(_ app: Application, settings: Settings) throws {
-        switch settings.adapters.storage {
-        case .local:
-            app.objectStorage = LocalDirectoryStorage(root: URL(fileURLWithPath: settings.storage.directory))
-        case .s3:
-            throw AdapterUnavailable(port: "storage", adapter: "s3")
-        }
+        app.objectStorage = try objectStorage(for: settings, app: app)
+        let cache = ResilientCache(
+            backend: try cacheBackend(for: settings, app: app), metrics: app.metrics, logger: app.logger)
+        app.dataCache = cache
+        app.catalogCache = CatalogCache(cache: cache)
+        if settings.adapters.cache == .redis { app.healthChecks.append(CacheHealthCheck(cache: cache)) }
         switch settings.adapters.search {
         case .database:
             app.searchEngine = DatabaseSearchEngine()
         case .opensearch:
             throw AdapterUnavailable(port: "search", adapter: "opensearch")
         }
+    }
+
+    private static func objectStorage(for settings: Settings, app: Application) throws -> any ObjectStorage {
+        switch settings.adapters.storage {
+        case .local:
+            return LocalDirectoryStorage(root: URL(fileURLWithPath: settings.storage.directory))
+        case .s3:
+            let storage = settings.storage
+            let bucket = storage.bucket ?? ""
+            let configuration = S3Configuration(
+                bucket: bucket, region: storage.region, endpoint: storage.endpoint,
+                addressingStyle: storage.pathStyle ? .path : .virtualHosted)
+            let client = try S3Client(
+                configuration: configuration, credentials: try AWSCredentials.fromEnvironment(),
+                httpClient: app.http.client.shared, logger: app.logger)
+            let bucketURL =
+                storage.pathStyle || storage.endpoint != nil
+                ? "\(storage.endpoint ?? "https://s3.\(storage.region).amazonaws.com")/\(bucket)"
+                : "https://\(bucket).s3.\(storage.region).amazonaws.com"
+            return S3ObjectStorage(client: client, publicBaseURL: storage.publicBaseURL ?? bucketURL)
+        }
+    }
+
+    private static func cacheBackend(for settings: Settings, app: Application) throws -> any Cache {
+        switch settings.adapters.cache {
+        case .memory:
+            return MemoryCache()
+        case .redis:
+            let redis = settings.redis
+            let pool = try RedisConnectionPool(
+                configuration: RedisConfiguration(
+                    host: redis.host ?? "127.0.0.1", port: redis.port, password: redis.password,
+                    database: redis.database, maximumConnections: redis.maxConnections,
+                    connectTimeout: .seconds(2), commandTimeout: .milliseconds(500)),
+                eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+            app.lifecycle.use(RedisPoolShutdown(pool: pool))
+            return RedisCache(pool: pool)
+        }
+    }
+}
+
+/// Closes the Redis connections when the application shuts down.
+private struct RedisPoolShutdown: LifecycleHandler {
+    let pool: RedisConnectionPool
+
+    func shutdownAsync(_ application: Application) async {
+        await pool.shutdown()
     }
 }
 

@@ -46,14 +46,13 @@ public enum MercatoApplication {
         app.metrics = AppMetrics()
         try DatabaseSetup.configure(app, database: settings.database, metrics: app.metrics)
         app.migrations.add(MigrationList.all)
+        app.healthChecks = [DatabaseHealthCheck()]
         try AdapterSetup.configure(app, settings: settings)
 
         app.views.use(.leaf)
         // Development edits templates live; everywhere else parsed templates are kept.
         app.leaf.cache.isEnabled = settings.environment != .development
         app.leaf.tags["feature"] = FeatureTag()
-
-        app.healthChecks = [DatabaseHealthCheck()]
 
         app.middleware = Middlewares()
         app.middleware.use(RequestIDMiddleware())

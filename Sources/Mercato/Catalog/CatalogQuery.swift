@@ -33,6 +33,20 @@ struct CatalogQuery: Hashable, Sendable {
     /// and HTML meta-characters never reach a query.
     var terms: [String] { SearchText.terms(in: text ?? "") }
 
+    /// A canonical description of everything that changes the result, for cache keys.
+    var cacheKey: String {
+        let options = self.options.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.sorted().joined(separator: "|"))"
+        }
+        return [
+            "q=\(terms.joined(separator: " "))", "c=\(categorySlug ?? "")",
+            "b=\(brands.sorted().joined(separator: "|"))",
+            "min=\(minPrice.map(String.init) ?? "")", "max=\(maxPrice.map(String.init) ?? "")",
+            "o=\(options.joined(separator: ";"))", "s=\(inStockOnly)", "sort=\(sort.rawValue)", "p=\(page)",
+            "n=\(pageSize)", "f=\(includeFacets)",
+        ].joined(separator: "&")
+    }
+
     /// Sort actually applied: relevance needs search text, so plain listings fall back to newest.
     var effectiveSort: Sort { sort == .relevance && terms.isEmpty ? .newest : sort }
 }

@@ -15,28 +15,37 @@ struct CatalogRoutes: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         let query = try CatalogQuery(parameters: req.queryParameters)
-        return try await CatalogService(request: req).list(query).cachedResponse(for: req)
+        return try await cached(req, "list:\(query.cacheKey)") { try await $0.list(query) }
     }
 
     func search(req: Request) async throws -> Response {
         var query = try CatalogQuery(parameters: req.queryParameters)
         query.includeFacets = true
-        return try await CatalogService(request: req).list(query).cachedResponse(for: req)
+        return try await cached(req, "list:\(query.cacheKey)") { try await $0.list(query) }
     }
 
     func product(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
-        return try await CatalogService(request: req).product(slug: slug).cachedResponse(for: req)
+        return try await cached(req, "product:\(slug)") { try await $0.product(slug: slug) }
     }
 
     func variants(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
-        // Stock changes quickly: revalidate on every request (the ETag keeps that cheap).
+        // Stock changes with every order, so it is read fresh and revalidated on every request.
         return try await CatalogService(request: req).variants(slug: slug).cachedResponse(for: req, maxAge: 0)
     }
 
     func categories(req: Request) async throws -> Response {
-        try await CatalogService(request: req).categoryTree().cachedResponse(for: req, maxAge: 300)
+        try await cached(req, "categories", maxAge: 300) { try await $0.categoryTree() }
+    }
+
+    /// Serves from the catalogue cache, computing and storing on a miss.
+    private func cached(
+        _ req: Request, _ key: String, maxAge: Int = 60, produce: (CatalogService) async throws -> some Encodable
+    ) async throws -> Response {
+        let service = CatalogService(request: req)
+        return try await req.application.catalogCache.json(key) { try await produce(service) }
+            .cachedJSONResponse(for: req, maxAge: maxAge)
     }
 
     func suggestions(req: Request) async throws -> Response {
@@ -52,7 +61,9 @@ struct CatalogRoutes: RouteCollection {
                 }
                 return limit
             } ?? 8
-        return try await CatalogService(request: req).suggestions(for: prefix, limit: limit).cachedResponse(for: req)
+        return try await cached(req, "suggest:\(limit):\(SearchText.terms(in: prefix).joined(separator: " "))") {
+            try await $0.suggestions(for: prefix, limit: limit)
+        }
     }
 }
 

@@ -3,10 +3,17 @@ import Foundation
 import Vapor
 
 extension Encodable {
-    /// Encodes as JSON with a strong `ETag` (hash of the body) and `Cache-Control`, answering
-    /// `304 Not Modified` when the client already holds this exact body.
+    /// Encodes as JSON and answers like `Data.cachedJSONResponse(for:maxAge:)`.
     func cachedResponse(for request: Request, maxAge: Int = 60) throws -> Response {
-        let body = try JSONEncoder.api.encode(self)
+        try JSONEncoder.api.encode(self).cachedJSONResponse(for: request, maxAge: maxAge)
+    }
+}
+
+extension Data {
+    /// This JSON body with a strong `ETag` (hash of the body) and `Cache-Control`, or
+    /// `304 Not Modified` when the client already holds exactly this body.
+    func cachedJSONResponse(for request: Request, maxAge: Int = 60) -> Response {
+        let body = self
         let etag = "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .eTag, value: etag)

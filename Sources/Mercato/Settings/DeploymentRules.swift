@@ -16,6 +16,9 @@ enum DeploymentRules {
         if settings.adapters.cache == .redis, (settings.redis.host ?? "").isEmpty {
             refuse("redis.host", "the redis cache adapter needs a Redis host")
         }
+        if settings.redis.cluster {
+            refuse("redis.cluster", "Redis cluster mode is not supported yet; use a primary endpoint (cluster: false)")
+        }
         guard settings.environment == .production else { return problems }
         if let token = settings.admin.token, token.count < 32 {
             refuse("admin.token", "production needs an admin token of at least 32 characters")

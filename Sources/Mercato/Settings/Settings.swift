@@ -71,7 +71,10 @@ public struct RedisSettings: Sendable {
     /// Empty when no Redis is configured.
     public var host: String?
     public var port: Int
+    public var password: String?
+    public var database: Int
     public var cluster: Bool
+    public var maxConnections: Int
 }
 
 /// Which adapter serves each port; the names are validated at boot.

@@ -49,7 +49,10 @@ public enum SettingsLoader {
         let redis = RedisSettings(
             host: reader.text("redis.host"),
             port: reader.integer("redis.port", default: 6379, range: 1...65535),
-            cluster: reader.boolean("redis.cluster", default: false)
+            password: reader.text("redis.password", secret: true),
+            database: reader.integer("redis.database", default: 0, range: 0...15),
+            cluster: reader.boolean("redis.cluster", default: false),
+            maxConnections: reader.integer("redis.maxConnections", default: 8, range: 1...256)
         )
         let adapters = AdapterSettings(
             cache: reader.choice("adapters.cache", default: .memory),

@@ -94,3 +94,21 @@ enum TestServices {
         return settings
     }
 }
+
+extension TestServices {
+    static var redisURL: String? { environment["MERCATO_TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var redisEnabled: Bool { redisURL != nil || required }
+    static var s3Endpoint: String? { environment["MERCATO_TEST_S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var s3Enabled: Bool { s3Endpoint != nil || required }
+
+    /// Testing settings whose cache is the test Redis server.
+    static func redisTestingSettings() throws -> Settings {
+        let url = try #require(
+            redisURL.flatMap(URL.init(string:)), "MERCATO_REQUIRE_SERVICES=1 but MERCATO_TEST_REDIS_URL is not set")
+        var settings = try TestSupport.settings()
+        settings.adapters.cache = .redis
+        settings.redis.host = url.host
+        settings.redis.port = url.port ?? 6379
+        return settings
+    }
+}

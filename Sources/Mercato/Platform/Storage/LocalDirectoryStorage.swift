@@ -37,7 +37,7 @@ struct LocalDirectoryStorage: ObjectStorage {
     }
 
     func publicURL(for key: String) -> String {
-        "\(urlPrefix)/\(key)"
+        "\(urlPrefix)/\(urlPath(forKey: key))"
     }
 }
 

@@ -8,7 +8,7 @@ struct MediaRoutes: RouteCollection {
     }
 
     func show(req: Request) async throws -> Response {
-        let key = req.parameters.getCatchall().joined(separator: "/")
+        let key = req.parameters.getCatchall().map { $0.removingPercentEncoding ?? $0 }.joined(separator: "/")
         guard let object = try? await req.application.objectStorage.get(key: key) else {
             throw Abort(.notFound)
         }

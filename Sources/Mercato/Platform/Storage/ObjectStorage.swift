@@ -32,3 +32,10 @@ extension Application {
         set { storage[ObjectStorageKey.self] = newValue }
     }
 }
+
+/// A storage key as a URL path: each segment percent-encoded, slashes kept.
+func urlPath(forKey key: String) -> String {
+    key.split(separator: "/", omittingEmptySubsequences: false).map {
+        String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? String($0)
+    }.joined(separator: "/")
+}

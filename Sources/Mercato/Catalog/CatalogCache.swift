@@ -1,0 +1,61 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Catalogue read results, cached as encoded JSON under a catalogue-wide version.
+///
+/// A write bumps the version in the shared cache, so every instance stops using older entries:
+/// with Redis, within `versionRefresh` (1 s) of the write; entries also expire after `ttl` as a
+/// backstop. If the cache is down, reads go to the database.
+final class CatalogCache: Sendable {
+    static let versionKey = "catalog:version"
+    let cache: any Cache
+    let ttl: Duration
+    let versionRefresh: Duration
+    private let version = NIOLockedValueBox<(value: Int, readAt: ContinuousClock.Instant)?>(nil)
+
+    init(cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1)) {
+        self.cache = cache
+        self.ttl = ttl
+        self.versionRefresh = versionRefresh
+    }
+
+    /// The cached JSON for `key`, or `produce()` encoded, stored and returned.
+    func json(_ key: String, produce: () async throws -> some Encodable) async throws -> Data {
+        let fullKey = "catalog:v\(try await currentVersion()):\(key)"
+        if let hit = try await cache.get(fullKey) { return Data(hit) }
+        let body = try JSONEncoder.api.encode(try await produce())
+        try await cache.set(fullKey, to: Array(body), expiresIn: ttl)
+        return body
+    }
+
+    /// Call after any catalogue write.
+    func invalidate() async throws {
+        let next = try await cache.increment(Self.versionKey, by: 1, expiresIn: nil)
+        version.withLockedValue { $0 = (next, ContinuousClock.now) }
+    }
+
+    private func currentVersion() async throws -> Int {
+        let now = ContinuousClock.now
+        if let known = version.withLockedValue({ $0 }), now - known.readAt < versionRefresh { return known.value }
+        let stored = try await cache.get(Self.versionKey).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        version.withLockedValue { $0 = (stored, now) }
+        return stored
+    }
+}
+
+extension Application {
+    private struct CatalogCacheKey: StorageKey {
+        typealias Value = CatalogCache
+    }
+
+    var catalogCache: CatalogCache {
+        get {
+            guard let cache = storage[CatalogCacheKey.self] else {
+                fatalError("AdapterSetup installs the catalogue cache")
+            }
+            return cache
+        }
+        set { storage[CatalogCacheKey.self] = newValue }
+    }
+}
