@@ -10,7 +10,7 @@ enum Routes {
             try app.register(collection: CatalogRoutes())
         }
         if role.servesStorefront {
-            try app.register(collection: HomePage())
+            try app.register(collection: StorefrontRoutes())
             try app.register(collection: MediaRoutes())
         }
     }
