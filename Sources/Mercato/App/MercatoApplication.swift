@@ -53,15 +53,16 @@ public enum MercatoApplication {
         // Development edits templates live; everywhere else parsed templates are kept.
         app.leaf.cache.isEnabled = settings.environment != .development
         app.leaf.tags["feature"] = FeatureTag()
+        app.leaf.tags["asset"] = AssetTag()
+        app.leaf.tags["link"] = SiteLinkTag()
+        app.lifecycle.use(StaticAssetsLoader())
+        app.storeAPIConnection = StoreAPIConnection(settings: settings.storefront)
 
         app.middleware = Middlewares()
         app.middleware.use(RequestIDMiddleware())
         app.middleware.use(MetricsMiddleware())
         app.middleware.use(AccessLogMiddleware())
         app.middleware.use(ErrorResponseMiddleware())
-        if role.servesStorefront {
-            app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
-        }
         try Routes.register(on: app, role: role)
     }
 }

@@ -11,7 +11,7 @@ enum Routes {
             try app.register(collection: ProductImageRoutes())
         }
         if role.servesStorefront {
-            try app.register(collection: HomePage())
+            try app.register(collection: StorefrontRoutes())
             try app.register(collection: MediaRoutes())
         }
     }

@@ -24,6 +24,8 @@ struct CatalogQuery: Hashable, Sendable {
     /// Option name → accepted values, e.g. `size: [M, L]`.
     var options: [String: [String]] = [:]
     var inStockOnly = false
+    /// Only products merchandised as featured (the storefront's home page).
+    var featuredOnly = false
     var sort: Sort = .relevance
     var page = 1
     var pageSize = defaultPageSize
@@ -65,7 +67,7 @@ extension CatalogQuery {
     /// Reads the documented query parameters, refusing bad values with a 400 that names the parameter.
     ///
     /// `q`, `category`, `brand` (comma-separated), `minPrice`/`maxPrice` (minor units),
-    /// `options` (`size:M,colour:Red`), `inStock`, `sort`, `page`, `pageSize`, `facets`.
+    /// `options` (`size:M,colour:Red`), `inStock`, `featured`, `sort`, `page`, `pageSize`, `facets`.
     init(parameters: [String: String]) throws {
         if let text = parameters["q"] {
             guard text.count <= Self.maximumTextLength else {
@@ -85,6 +87,7 @@ extension CatalogQuery {
         }
         if let options = parameters["options"] { self.options = try Self.options(options) }
         inStockOnly = try Self.flag(parameters["inStock"], name: "inStock")
+        featuredOnly = try Self.flag(parameters["featured"], name: "featured")
         includeFacets = try Self.flag(parameters["facets"], name: "facets")
         if let sort = parameters["sort"] {
             guard let parsed = Sort(rawValue: sort) else {

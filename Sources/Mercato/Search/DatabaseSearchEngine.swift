@@ -103,6 +103,7 @@ struct ProductFilter {
                 WHERE o.name = \(bind: name) AND o.value IN (\(binds: values)))
                 """
         }
+        if query.featuredOnly { clause += " AND p.featured = \(bind: true)" }
         if query.inStockOnly {
             clause += """
                  AND EXISTS (SELECT 1 FROM inventory_levels i WHERE i.product_id = p.id AND i.on_hand > i.reserved)

@@ -10,6 +10,7 @@ public struct Settings: Sendable {
     public var adapters: AdapterSettings
     public var storage: StorageSettings
     public var admin: AdminSettings
+    public var storefront: StorefrontSettings
     public var features: FeatureFlags
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
@@ -103,6 +104,15 @@ public struct StorageSettings: Sendable {
     public var pathStyle: Bool
     /// Where browsers fetch objects (the CDN); the bucket URL when unset.
     public var publicBaseURL: String?
+}
+
+/// How the server-rendered storefront reaches the Store API.
+public struct StorefrontSettings: Sendable {
+    /// The API service's address (`http://api.internal:8080`) when the storefront runs as its own
+    /// service; unset, the storefront calls the catalogue in process (`--role all`).
+    public var apiBaseURL: String?
+    /// How long one Store API call may take before the page fails with 503.
+    public var apiTimeoutSeconds: Int
 }
 
 /// Admin API access until the admin accounts arrive: one configured bearer token.

@@ -70,10 +70,32 @@ public enum SettingsLoader {
             publicBaseURL: reader.text("storage.publicBaseURL")
         )
         let admin = AdminSettings(token: reader.text("admin.token", secret: true))
+        let storefront = readStorefront(with: &reader)
         let features = reader.featureFlags()
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
-            adapters: adapters, storage: storage, admin: admin, features: features, resolved: reader.resolved)
+            adapters: adapters, storage: storage, admin: admin, storefront: storefront, features: features,
+            resolved: reader.resolved)
+    }
+
+    private static func readStorefront(with reader: inout SettingsReader) -> StorefrontSettings {
+        var apiBaseURL = reader.text("storefront.apiBaseURL")
+        if let url = apiBaseURL {
+            let components = URLComponents(string: url)
+            let scheme = components?.scheme?.lowercased()
+            if components?.host?.isEmpty != false || !(scheme == "http" || scheme == "https")
+                || components?.query != nil
+            {
+                reader.fail(
+                    "storefront.apiBaseURL", "'\(url)' is not an http:// or https:// URL such as http://api:8080")
+                apiBaseURL = nil
+            } else if url.hasSuffix("/") {
+                apiBaseURL = String(url.dropLast())
+            }
+        }
+        return StorefrontSettings(
+            apiBaseURL: apiBaseURL,
+            apiTimeoutSeconds: reader.integer("storefront.apiTimeoutSeconds", default: 5, range: 1...60))
     }
 
     private static func readDatabase(with reader: inout SettingsReader) -> DatabaseSettings {

@@ -25,11 +25,20 @@ struct SettingsReader {
     }
 
     /// The override variable for a key: `database.maxConnections` → `MERCATO_DATABASE_MAX_CONNECTIONS`.
+    /// An acronym stays one word: `server.baseURL` → `MERCATO_SERVER_BASE_URL` (not `BASE_U_R_L`).
     static func variableName(for key: String) -> String {
         let parts = key.split(separator: ".").map { part in
+            let characters = Array(part)
             var snake = ""
-            for character in part {
-                if character.isUppercase, !snake.isEmpty { snake.append("_") }
+            for (index, character) in characters.enumerated() {
+                let previous = index > 0 ? characters[index - 1] : nil
+                let next = index + 1 < characters.count ? characters[index + 1] : nil
+                // A word starts at an upper-case letter after a lower-case one, or at the last
+                // capital of an acronym that is followed by a lower-case letter (`URLPath`).
+                let startsWord =
+                    character.isUppercase && previous != nil
+                    && (previous?.isUppercase == false || next?.isLowercase == true)
+                if startsWord { snake.append("_") }
                 snake.append(contentsOf: character.uppercased())
             }
             return snake

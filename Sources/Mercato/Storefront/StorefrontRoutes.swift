@@ -1,0 +1,12 @@
+import Vapor
+
+/// The server-rendered shop. Every path comes from `SiteURL.Route`, the same source links use.
+struct StorefrontRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.Route.home.pathComponents, use: HomePage.show)
+        routes.get(SiteURL.Route.category.pathComponents, use: CategoryPage.show)
+        routes.get(SiteURL.Route.product.pathComponents, use: ProductPage.show)
+        routes.get(SiteURL.Route.search.pathComponents, use: SearchPage.show)
+        try routes.register(collection: StaticAssetRoutes())
+    }
+}
