@@ -8,6 +8,7 @@ enum Routes {
         try app.register(collection: MetricsRoutes())
         if role.servesAPI {
             try app.register(collection: CatalogRoutes())
+            try app.register(collection: OpenAPIRoutes(loadingAtBootOf: app))
         }
         if role.servesStorefront {
             try app.register(collection: HomePage())
