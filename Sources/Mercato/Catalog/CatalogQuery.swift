@@ -13,6 +13,8 @@ struct CatalogQuery: Hashable, Sendable {
 
     static let defaultPageSize = 24
     static let maximumPageSize = 100
+    /// In Unicode scalars (what JSON Schema's `maxLength` counts), not characters: a character can
+    /// carry any number of combining marks, so counting characters wouldn't bound the work.
     static let maximumTextLength = 200
     static let maximumPage = 10_000
 
@@ -70,7 +72,7 @@ extension CatalogQuery {
     /// `options` (`size:M,colour:Red`), `inStock`, `featured`, `sort`, `page`, `pageSize`, `facets`.
     init(parameters: [String: String]) throws {
         if let text = parameters["q"] {
-            guard text.count <= Self.maximumTextLength else {
+            guard text.unicodeScalars.count <= Self.maximumTextLength else {
                 throw InvalidParameter(name: "q", problem: "must be at most \(Self.maximumTextLength) characters")
             }
             self.text = text

@@ -51,7 +51,7 @@ struct CatalogRoutes: RouteCollection {
     func suggestions(req: Request) async throws -> Response {
         let parameters = req.queryParameters
         let prefix = parameters["q"] ?? ""
-        guard prefix.count <= CatalogQuery.maximumTextLength else {
+        guard prefix.unicodeScalars.count <= CatalogQuery.maximumTextLength else {
             throw InvalidParameter(name: "q", problem: "must be at most \(CatalogQuery.maximumTextLength) characters")
         }
         let limit =
