@@ -37,7 +37,8 @@ struct CatalogQuery: Hashable, Sendable {
     /// and HTML meta-characters never reach a query.
     var terms: [String] { SearchText.terms(in: text ?? "") }
 
-    /// A canonical description of everything that changes the result, for cache keys.
+    /// A canonical description of everything that changes the result, for cache keys. Every stored
+    /// property must appear here (a test counts them), or two different listings would share an entry.
     var cacheKey: String {
         let options = self.options.sorted { $0.key < $1.key }.map {
             "\($0.key)=\($0.value.sorted().joined(separator: "|"))"
@@ -46,7 +47,8 @@ struct CatalogQuery: Hashable, Sendable {
             "q=\(terms.joined(separator: " "))", "c=\(categorySlug ?? "")",
             "b=\(brands.sorted().joined(separator: "|"))",
             "min=\(minPrice.map(String.init) ?? "")", "max=\(maxPrice.map(String.init) ?? "")",
-            "o=\(options.joined(separator: ";"))", "s=\(inStockOnly)", "sort=\(sort.rawValue)", "p=\(page)",
+            "o=\(options.joined(separator: ";"))", "s=\(inStockOnly)", "feat=\(featuredOnly)", "sort=\(sort.rawValue)",
+            "p=\(page)",
             "n=\(pageSize)", "f=\(includeFacets)",
         ].joined(separator: "&")
     }

@@ -1,24 +1,32 @@
-/// The Store API without the network, for `--role all`: the same calls the API routes make, with
-/// the same errors (a missing product is `Abort(.notFound)` either way).
+import Foundation
+
+/// The Store API without the network, for `--role all`: the same calls the API routes make, through
+/// the same catalogue cache (same keys), with the same errors (a missing product is
+/// `Abort(.notFound)` either way).
 struct InProcessStoreAPIClient: StoreAPIClient {
     let catalog: CatalogService
+    let cache: CatalogCache
 
     func products(_ query: CatalogQuery) async throws -> CatalogDTO.ProductPage {
-        try await catalog.list(query)
+        try await cached("list:\(query.cacheKey)") { try await catalog.list(query) }
     }
 
     func search(_ query: CatalogQuery) async throws -> CatalogDTO.ProductPage {
         // `/api/v1/search` always counts facets; the in-process path answers identically.
         var query = query
         query.includeFacets = true
-        return try await catalog.list(query)
+        return try await cached("list:\(query.cacheKey)") { try await catalog.list(query) }
     }
 
     func product(slug: String) async throws -> CatalogDTO.ProductDetail {
-        try await catalog.product(slug: slug)
+        try await cached("product:\(slug)") { try await catalog.product(slug: slug) }
     }
 
     func categoryTree() async throws -> CatalogDTO.CategoryTree {
-        try await catalog.categoryTree()
+        try await cached("categories") { try await catalog.categoryTree() }
+    }
+
+    private func cached<Value: Codable>(_ key: String, _ produce: () async throws -> Value) async throws -> Value {
+        try JSONDecoder().decode(Value.self, from: try await cache.json(key, produce: produce))
     }
 }
