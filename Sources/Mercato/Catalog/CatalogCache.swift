@@ -22,11 +22,28 @@ final class CatalogCache: Sendable {
 
     /// The cached JSON for `key`, or `produce()` encoded, stored and returned.
     func json(_ key: String, produce: () async throws -> some Encodable) async throws -> Data {
-        let fullKey = "catalog:v\(try await currentVersion()):\(key)"
-        if let hit = try await cache.get(fullKey) { return Data(hit) }
+        let entry = try await lookup(key)
+        if let hit = entry.hit { return hit }
         let body = try JSONEncoder.api.encode(try await produce())
-        try await cache.set(fullKey, to: Array(body), expiresIn: ttl)
+        try await entry.store(body)
         return body
+    }
+
+    /// An entry of the current catalogue version: its bytes if cached, and how to store them.
+    /// The version is read once, so bytes computed after a write never land under a newer version.
+    func lookup(_ key: String) async throws -> Entry {
+        let fullKey = "catalog:v\(try await currentVersion()):\(key)"
+        return Entry(hit: try await cache.get(fullKey).map { Data($0) }, key: fullKey, owner: self)
+    }
+
+    struct Entry {
+        let hit: Data?
+        fileprivate let key: String
+        fileprivate let owner: CatalogCache
+
+        func store(_ body: Data) async throws {
+            try await owner.cache.set(key, to: Array(body), expiresIn: owner.ttl)
+        }
     }
 
     /// Call after any catalogue write.

@@ -25,13 +25,18 @@ enum CatalogFixtures {
             ], imageColour: "#000000")
     }
 
-    /// Categories `clothing > t-shirts`, `shoes > sneakers`, `shoes > boots`, then the products, indexed.
-    static func insert(_ products: [NewProduct], into app: Application) async throws {
+    /// Categories `clothing > t-shirts`, `shoes > sneakers`, `shoes > boots` (unless `categories` is
+    /// false: they exist already), then the products, indexed.
+    static func insert(_ products: [NewProduct], into app: Application, categories: Bool = true) async throws {
         let sql = try app.db.sql
         var ids: [String: UUID] = [:]
-        for (name, parent) in [
-            ("Clothing", nil), ("T-Shirts", "clothing"), ("Shoes", nil), ("Sneakers", "shoes"), ("Boots", "shoes"),
-        ] {
+        for node in try await CategoryIndex.load(from: sql).nodes.values { ids[node.slug] = node.id }
+        for (name, parent) in !categories
+            ? []
+            : [
+                ("Clothing", nil), ("T-Shirts", "clothing"), ("Shoes", nil), ("Sneakers", "shoes"), ("Boots", "shoes"),
+            ]
+        {
             let id = UUID()
             ids[Slug.make(name)] = id
             try await sql.insert(into: "categories").columns(

@@ -1,0 +1,52 @@
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import Mercato
+
+@Suite struct PublicPageCacheTests {
+    @Test func cachedPagesAreRetiredByACatalogueWrite() async throws {
+        try await CatalogFixtures.withCatalog(on: .sqlite, [CatalogFixtures.product("Court Sneakers")]) { app in
+            let browser: HTTPHeaders = ["Accept": "text/html"]
+            var first = ""
+            try await app.testing().test(.GET, "/p/court-sneakers", headers: browser) { first = $0.body.string }
+            var second = ""
+            try await app.testing().test(.GET, "/p/court-sneakers", headers: browser) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers.first(name: .eTag) != nil)
+                second = response.body.string
+            }
+            #expect(first == second)
+            #expect(!first.contains("Studio shot"))
+
+            // MUT: an image upload is a catalogue write
+            var admin: HTTPHeaders = [:]
+            admin.bearerAuthorization = .init(token: "testing-admin-token")
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]
+            try await app.testing().test(
+                .POST, "/api/v1/admin/products/court-sneakers/images?alt=Studio%20shot", headers: admin,
+                body: ByteBuffer(bytes: png)
+            ) { #expect($0.status == .created) }
+
+            // validate: the page is rendered again and shows the new image
+            try await app.testing().test(.GET, "/p/court-sneakers", headers: browser) { response in
+                #expect(response.body.string.contains("Studio shot"))
+            }
+        }
+    }
+
+    @Test func errorPagesAreNeverCached() async throws {
+        try await CatalogFixtures.withCatalog(on: .sqlite, [CatalogFixtures.product("Court Sneakers")]) { app in
+            try await app.testing().test(.GET, "/p/later-product", headers: ["Accept": "text/html"]) {
+                #expect($0.status == .notFound)
+            }
+            try await CatalogFixtures.insert([CatalogFixtures.product("Later Product")], into: app, categories: false)
+            try await app.catalogCache.invalidate()
+            try await app.testing().test(.GET, "/p/later-product", headers: ["Accept": "text/html"]) {
+                #expect($0.status == .ok)
+            }
+        }
+    }
+}
