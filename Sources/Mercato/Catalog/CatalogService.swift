@@ -97,11 +97,8 @@ struct CatalogService {
     /// An active product with everything its page shows.
     /// - Throws: 404 for an unknown, draft or archived product.
     func product(slug: String) async throws -> CatalogDTO.ProductDetail {
-        guard
-            let product = try await Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active)
-                .with(\.$variants).with(\.$images).first(),
-            let productID = product.id
-        else { throw Abort(.notFound, reason: "no product '\(slug)'") }
+        let product = try await activeProduct(slug: slug, withImages: true)
+        let productID = try product.requireID()
         let variants = try await variantDTOs(for: product)
         let index = try await categoryIndex()
         let categoryID = product.$category.id
@@ -120,9 +117,18 @@ struct CatalogService {
             inStock: variants.contains { $0.stock.available > 0 })
     }
 
+    /// Variants with live stock: only what the variant list needs, no images or breadcrumbs.
     func variants(slug: String) async throws -> CatalogDTO.VariantList {
-        let detail = try await product(slug: slug)
-        return CatalogDTO.VariantList(productSlug: detail.slug, variants: detail.variants)
+        let product = try await activeProduct(slug: slug, withImages: false)
+        return CatalogDTO.VariantList(productSlug: product.slug, variants: try await variantDTOs(for: product))
+    }
+
+    /// - Throws: 404 for an unknown, draft or archived product.
+    private func activeProduct(slug: String, withImages: Bool) async throws -> Product {
+        var query = Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active).with(\.$variants)
+        if withImages { query = query.with(\.$images) }
+        guard let product = try await query.first() else { throw Abort(.notFound, reason: "no product '\(slug)'") }
+        return product
     }
 
     private func variantDTOs(for product: Product) async throws -> [CatalogDTO.Variant] {

@@ -32,9 +32,8 @@ struct PostgresTextMatch: TextMatch {
             )
             .run()
         }
-        for terms in SearchDocument.vocabulary(of: documents).chunked(into: 200) {
-            let rows = terms.map { term -> SQLQueryString in "(\(bind: term))" }.joined(separator: ", ")
-            try await sql.raw("INSERT INTO search_terms (term) VALUES \(rows) ON CONFLICT DO NOTHING").run()
+        try await insertVocabulary(of: documents, on: sql) {
+            "INSERT INTO search_terms (term) VALUES \($0) ON CONFLICT DO NOTHING"
         }
     }
 

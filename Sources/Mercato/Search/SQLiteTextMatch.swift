@@ -29,10 +29,7 @@ struct SQLiteTextMatch: TextMatch {
                 "INSERT INTO product_search (product_id, title, brand, keywords, description) VALUES \(rows.joined(separator: ", "))"
             ).run()
         }
-        for terms in SearchDocument.vocabulary(of: documents).chunked(into: 200) {
-            let rows = terms.map { term -> SQLQueryString in "(\(bind: term))" }.joined(separator: ", ")
-            try await sql.raw("INSERT OR IGNORE INTO search_terms (term) VALUES \(rows)").run()
-        }
+        try await insertVocabulary(of: documents, on: sql) { "INSERT OR IGNORE INTO search_terms (term) VALUES \($0)" }
     }
 
     func candidates(for term: String, on sql: any SQLDatabase) async throws -> [String] {

@@ -33,3 +33,17 @@ struct SearchDocument: Sendable {
         documents.reduce(into: Set<String>()) { $0.formUnion($1.vocabulary) }.sorted()
     }
 }
+
+extension TextMatch {
+    /// Adds the documents' vocabulary to `search_terms`, skipping words already there.
+    /// - Parameter insertIgnoring: the dialect's "insert unless present" statement around `VALUES …`.
+    func insertVocabulary(
+        of documents: [SearchDocument], on sql: any SQLDatabase,
+        insertIgnoring: (SQLQueryString) -> SQLQueryString
+    ) async throws {
+        for terms in SearchDocument.vocabulary(of: documents).chunked(into: 200) {
+            let rows = terms.map { term -> SQLQueryString in "(\(bind: term))" }.joined(separator: ", ")
+            try await sql.raw(insertIgnoring(rows)).run()
+        }
+    }
+}

@@ -9,17 +9,10 @@ struct CacheHealthCheck: HealthCheck {
 
     func check(on request: Request) async -> DependencyHealth {
         let backend = cache.backend
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            try await withDeadline(timeout) {
-                _ = try await backend.get("health:probe")
-            }
-            let elapsed = clock.now - start
-            return DependencyHealth(status: .up, latencyMs: Int((elapsed / .milliseconds(1)).rounded()))
-        } catch {
-            request.logger.warning("cache readiness failed", metadata: ["error": .string(String(describing: error))])
-            return DependencyHealth(status: .degraded, message: "unreachable; serving from the database")
+        var health = await measure(timeout: timeout, failed: .degraded, on: request) {
+            _ = try await backend.get("health:probe")
         }
+        if health.status == .degraded { health.message = "unreachable; serving from the database" }
+        return health
     }
 }
