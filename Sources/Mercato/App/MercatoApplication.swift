@@ -48,6 +48,7 @@ public enum MercatoApplication {
         app.migrations.add(MigrationList.all)
         app.healthChecks = [DatabaseHealthCheck()]
         try AdapterSetup.configure(app, settings: settings)
+        JobSetup.configure(app)
 
         app.views.use(.leaf)
         // Development edits templates live; everywhere else parsed templates are kept.

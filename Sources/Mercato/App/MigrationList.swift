@@ -11,6 +11,7 @@ enum MigrationList {
             CreateProductImages(),
             CreateInventoryLevels(),
             CreateProductSearch(),
+            CreateJobs(),
             // mercato:migrations-end
         ]
     }

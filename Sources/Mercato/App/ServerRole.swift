@@ -13,4 +13,5 @@ public enum ServerRole: String, CaseIterable, Sendable, ExpressibleByArgument {
 
     var servesAPI: Bool { self == .all || self == .api }
     var servesStorefront: Bool { self == .all || self == .storefront }
+    var runsJobs: Bool { self == .all || self == .worker }
 }

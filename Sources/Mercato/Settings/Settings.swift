@@ -14,6 +14,7 @@ public struct Settings: Sendable {
     public var features: FeatureFlags
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
+    public var jobs = JobSettings()
 }
 
 public struct ServerSettings: Sendable {

@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { settings.server.port = port }
         LoggingBootstrap.bootstrap(settings.log)
         let app = try await MercatoApplication.make(settings: settings, role: role)
+        let worker = role.runsJobs ? JobWorker(application: app, settings: settings.jobs) : nil
+        if let worker { app.lifecycle.use(worker) }
         do {
             // Only development changes its own schema; deployed environments run `mercato migrate`.
             if settings.environment == .development {
@@ -43,7 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.execute()
             // A signal ended `execute`. Drain in-flight requests (bounded by the shutdown timeout)
             // before `asyncShutdown`, which closes the database pools before it stops the server.
+            // The job worker stops claiming and drains its jobs at the same time (bounded by
+            // jobs.shutdownTimeoutSeconds).
+            async let jobsDrained: Void = worker?.stop() ?? ()
             await app.server.shutdown()
+            await jobsDrained
         } catch {
             try? await app.asyncShutdown()
             throw error

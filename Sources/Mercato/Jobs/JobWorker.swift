@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Claims and runs due jobs in the background of `mercato serve` (roles `all` and `worker`).
+///
+/// Polls every `jobs.pollIntervalMilliseconds` for up to `jobs.concurrency` jobs at a time. On
+/// shutdown it stops claiming, lets the jobs it holds finish for up to
+/// `jobs.shutdownTimeoutSeconds`, and leaves any still running to their lease: another worker (or
+/// this one, restarted) runs them again once it expires. A claimed job is never lost.
+final class JobWorker: LifecycleHandler, Sendable {
+    let application: Application
+    let settings: JobSettings
+    /// `locked_by` for this worker's claims: host, process and a per-worker nonce.
+    let id: String
+
+    private struct State {
+        var loop: Task<Void, Never>?
+        var running: [UUID: Task<Void, Never>] = [:]
+        var stopping = false
+        var abandoned = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    init(application: Application, settings: JobSettings) {
+        self.application = application
+        self.settings = settings
+        let host = ProcessInfo.processInfo.hostName
+        id = "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        start()
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await stop()
+    }
+
+    /// Starts polling; a second call does nothing.
+    func start() {
+        state.withLockedValue { state in
+            guard state.loop == nil, !state.stopping else { return }
+            state.loop = Task { await self.pollUntilStopped() }
+        }
+        application.logger.notice(
+            "job worker started",
+            metadata: [
+                "worker": .string(id), "concurrency": .stringConvertible(settings.concurrency),
+                "poll-ms": .stringConvertible(settings.pollIntervalMilliseconds),
+            ])
+    }
+
+    /// Stops claiming, waits (bounded by `shutdownTimeoutSeconds`) for the jobs in hand, and
+    /// abandons the rest to their lease. Safe to call more than once.
+    func stop() async {
+        let loop = state.withLockedValue { state -> Task<Void, Never>? in
+            state.stopping = true
+            return state.loop
+        }
+        loop?.cancel()
+        await loop?.value
+        let inFlight = state.withLockedValue { Array($0.running.values) }
+        guard !inFlight.isEmpty else { return }
+        application.logger.notice("job worker stopping: waiting for \(inFlight.count) running job(s)")
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for task in inFlight { await task.value }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(self.settings.shutdownTimeoutSeconds))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard !finished else {
+            application.logger.notice("job worker stopped: every claimed job finished")
+            return
+        }
+        let leftOver = state.withLockedValue { state -> [UUID: Task<Void, Never>] in
+            state.abandoned = true
+            return state.running
+        }
+        application.logger.warning(
+            "job worker stopped with \(leftOver.count) job(s) unfinished; they keep their lease and run again after it expires",
+            metadata: ["jobs": .array(leftOver.keys.map { .string($0.uuidString.lowercased()) })])
+        // Handlers that honour cancellation stop now; their outcome is not recorded either way.
+        for task in leftOver.values { task.cancel() }
+    }
+
+    private var isStopping: Bool { state.withLockedValue { $0.stopping } }
+
+    private func pollUntilStopped() async {
+        let executor = JobExecutor(application: application, workerID: id, settings: settings)
+        let metrics = JobMetrics(metrics: application.metrics)
+        while !Task.isCancelled && !isStopping {
+            var claimedFullBatch = false
+            do {
+                for kind in try await JobQueue.buryAbandonedFinalAttempts(on: application.db) {
+                    metrics.recordDead(kind: kind)
+                }
+                let free = settings.concurrency - state.withLockedValue { $0.running.count }
+                if free > 0 {
+                    let jobs = try await JobQueue.claim(
+                        limit: free, worker: id, leaseUntil: Date().addingTimeInterval(Double(settings.leaseSeconds)),
+                        on: application.db)
+                    claimedFullBatch = jobs.count == free
+                    for job in jobs { launch(job, executor: executor, metrics: metrics) }
+                }
+                metrics.setQueued(try await JobQueue.count(.queued, on: application.db))
+            } catch {
+                application.logger.error("job worker could not poll the queue: \(String(reflecting: error))")
+            }
+            // A full batch suggests more are due: ask again at once while there is room.
+            let hasRoom = state.withLockedValue { $0.running.count } < settings.concurrency
+            if claimedFullBatch && hasRoom { continue }
+            try? await Task.sleep(for: .milliseconds(settings.pollIntervalMilliseconds))
+        }
+    }
+
+    private func launch(_ job: JobRecord, executor: JobExecutor, metrics: JobMetrics) {
+        state.withLockedValue { state in
+            // Not a child of the polling task: cancelling the poll on shutdown must not cancel jobs.
+            let task = Task {
+                _ = await executor.run(job, isAbandoned: { [weak self] in self?.isAbandoned ?? true })
+                self.finished(job.id, metrics: metrics)
+            }
+            state.running[job.id] = task
+            metrics.setRunning(state.running.count)
+        }
+    }
+
+    private var isAbandoned: Bool { state.withLockedValue { $0.abandoned } }
+
+    private func finished(_ id: UUID, metrics: JobMetrics) {
+        state.withLockedValue { state in
+            state.running[id] = nil
+            metrics.setRunning(state.running.count)
+        }
+    }
+}
