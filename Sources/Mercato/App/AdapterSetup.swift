@@ -1,4 +1,5 @@
 import AWSClient
+import Fluent
 import Foundation
 import RedisClient
 import Vapor
@@ -12,6 +13,7 @@ enum AdapterSetup {
         app.dataCache = cache
         app.catalogCache = CatalogCache(cache: cache)
         if settings.adapters.cache == .redis { app.healthChecks.append(CacheHealthCheck(cache: cache)) }
+        app.payments = try paymentProvider(for: settings, app: app)
         switch settings.adapters.search {
         case .database:
             app.searchEngine = DatabaseSearchEngine()
@@ -38,6 +40,16 @@ enum AdapterSetup {
                 ? "\(storage.endpoint ?? "https://s3.\(storage.region).amazonaws.com")/\(bucket)"
                 : "https://\(bucket).s3.\(storage.region).amazonaws.com"
             return S3ObjectStorage(client: client, publicBaseURL: storage.publicBaseURL ?? bucketURL)
+        }
+    }
+
+    private static func paymentProvider(for settings: Settings, app: Application) throws -> any PaymentProvider {
+        switch settings.adapters.payments {
+        case .test:
+            return TestPaymentProvider(
+                database: { [unowned app] in app.db }, webhookSecret: settings.checkout.testWebhookSecret)
+        case .stripe:
+            throw AdapterUnavailable(port: "payments", adapter: "stripe")
         }
     }
 

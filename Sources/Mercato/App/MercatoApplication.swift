@@ -49,6 +49,7 @@ public enum MercatoApplication {
         app.healthChecks = [DatabaseHealthCheck()]
         try AdapterSetup.configure(app, settings: settings)
         JobSetup.configure(app)
+        OrderOutbox.registerHandlers(on: app)
 
         app.views.use(.leaf)
         // Development edits templates live; everywhere else parsed templates are kept.

@@ -12,6 +12,12 @@ enum MigrationList {
             CreateInventoryLevels(),
             CreateProductSearch(),
             CreateJobs(),
+            CreateCustomers(),
+            CreateCarts(),
+            CreateCoupons(),
+            CreateShippingAndTax(),
+            CreateOrders(),
+            CreatePayments(),
             // mercato:migrations-end
         ]
     }

@@ -10,6 +10,12 @@ enum Routes {
             try app.register(collection: CatalogRoutes())
             try app.register(collection: ProductImageRoutes())
             try app.register(collection: JobAdminRoutes())
+            try app.register(collection: CartRoutes())
+            try app.register(collection: OrderRoutes())
+            try app.register(collection: CustomerRoutes())
+            try app.register(collection: PaymentRoutes())
+            try app.register(collection: AdminOrderRoutes())
+            try app.register(collection: AdminCommerceRoutes())
             try app.register(collection: OpenAPIRoutes(loadingAtBootOf: app))
         }
         if role.servesStorefront {

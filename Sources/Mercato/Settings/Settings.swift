@@ -11,6 +11,7 @@ public struct Settings: Sendable {
     public var storage: StorageSettings
     public var admin: AdminSettings
     public var storefront: StorefrontSettings
+    public var checkout: CheckoutSettings
     public var features: FeatureFlags
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]

@@ -71,12 +71,13 @@ public enum SettingsLoader {
         )
         let admin = AdminSettings(token: reader.text("admin.token", secret: true))
         let storefront = readStorefront(with: &reader)
+        let checkout = CheckoutSettings.read(with: &reader)
         let features = reader.featureFlags()
         let jobs = JobSettings(reading: &reader)
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
-            adapters: adapters, storage: storage, admin: admin, storefront: storefront, features: features,
-            resolved: reader.resolved, jobs: jobs)
+            adapters: adapters, storage: storage, admin: admin, storefront: storefront, checkout: checkout,
+            features: features, resolved: reader.resolved, jobs: jobs)
     }
 
     private static func readStorefront(with reader: inout SettingsReader) -> StorefrontSettings {

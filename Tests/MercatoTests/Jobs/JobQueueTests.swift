@@ -88,7 +88,9 @@ import VaporTestUtils
             // validate: one attempt each, no retry scheduled, the reason spelled out
             let deadUnknown = try await JobFixtures.job(unknown, in: app)
             #expect(deadUnknown.status == .dead && deadUnknown.attempts == 1)
-            #expect(deadUnknown.lastError?.contains("no handler is registered for job kind 'test.nobody_handles_this'") == true)
+            #expect(
+                deadUnknown.lastError?.contains("no handler is registered for job kind 'test.nobody_handles_this'")
+                    == true)
             let deadGarbled = try await JobFixtures.job(garbled, in: app)
             #expect(deadGarbled.status == .dead && deadGarbled.attempts == 1)
             #expect(deadGarbled.lastError?.contains("does not decode as Echo") == true)
@@ -207,7 +209,8 @@ import VaporTestUtils
     @Test func badArgumentsAreRefusedBeforeAnythingIsWritten() async throws {
         try await JobFixtures.withQueue(on: .sqlite) { app in
             await #expect(throws: JobQueueError.self) {
-                try await JobQueue.enqueue(.testEcho, payload: JobFixtures.Echo(message: "x"), maxAttempts: 0, on: app.db)
+                try await JobQueue.enqueue(
+                    .testEcho, payload: JobFixtures.Echo(message: "x"), maxAttempts: 0, on: app.db)
             }
             await #expect(throws: JobQueueError.self) {
                 try await JobQueue.enqueue(.testEcho, payload: Double.nan, on: app.db)

@@ -35,7 +35,9 @@ struct SeedCommand: AsyncParsableCommand {
             let outcome = try await DemoCatalogSeeder(
                 database: app.db, search: app.searchEngine, storage: app.objectStorage, seed: seed
             ).run(products: products) { bar.draw(done: $0, total: $1) }
+            let commerce = try await DemoCommerceSeeder(database: app.db).run()
             print("Seeded \(outcome.created) new products (\(outcome.skipped) already present).")
+            print("Seeded \(commerce.created) shipping methods, tax rates and coupons.")
         }
     }
 }

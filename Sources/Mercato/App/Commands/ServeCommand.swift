@@ -65,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try await DemoCatalogSeeder(
             database: app.db, search: app.searchEngine, storage: app.objectStorage, seed: 42
         ).run(products: Self.firstStartProducts)
+        _ = try await DemoCommerceSeeder(database: app.db).run()
     }
 
     static let firstStartProducts = 200

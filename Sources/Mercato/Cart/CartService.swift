@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Cart operations for the Store API and the storefront: quantities checked against live stock,
+/// prices always from the catalogue.
+struct CartService {
+    let db: any Database
+
+    /// A new empty cart and the token that opens it.
+    func create(customerID: UUID? = nil, currency: String = "EUR") async throws -> (cart: Cart, token: String) {
+        let token = SecretToken.generate()
+        let cart = Cart()
+        cart.id = UUID()
+        cart.tokenHash = SecretToken.hash(token)
+        cart.customerID = customerID
+        cart.status = .active
+        cart.currency = currency
+        cart.createdAt = Date()
+        cart.updatedAt = Date()
+        try await cart.create(on: db)
+        return (cart, token)
+    }
+
+    /// Opens an active cart by id with its token, or as the customer who owns it.
+    func open(id: UUID, token: String?, customerID: UUID?) async throws -> Cart {
+        guard let cart = try await Cart.find(id, on: db) else { throw CartError.notFound }
+        let byToken = token.map { SecretToken.matches($0, hash: cart.tokenHash) } ?? false
+        let byOwner = customerID != nil && cart.customerID == customerID
+        guard byToken || byOwner else { throw CartError.notFound }
+        guard cart.status == .active else { throw CartError.closed }
+        return cart
+    }
+
+    /// The customer's active cart, if they have one.
+    func activeCart(ofCustomer customerID: UUID) async throws -> Cart? {
+        try await Cart.query(on: db).filter(\.$customerID == customerID).filter(\.$status == .active)
+            .sort(\.$updatedAt, .descending).first()
+    }
+
+    /// Adds `quantity` of `sku` to what the cart already holds.
+    func add(sku: String, quantity: Int, to cart: Cart) async throws {
+        guard 1...CartError.maximumQuantity ~= quantity else { throw CartError.invalidQuantity(quantity) }
+        let current = try await CartContents.lines(of: try cart.requireID(), on: db).first { $0.sku == sku }?.quantity
+        let total = (current ?? 0) + quantity
+        guard total <= CartError.maximumQuantity else { throw CartError.invalidQuantity(total) }
+        try await store(sku: sku, quantity: total, in: cart)
+    }
+
+    /// Sets the quantity of `sku`; zero removes it.
+    func setQuantity(sku: String, quantity: Int, in cart: Cart) async throws {
+        guard 0...CartError.maximumQuantity ~= quantity else { throw CartError.invalidQuantity(quantity) }
+        if quantity == 0 {
+            try await remove(sku: sku, from: cart)
+        } else {
+            try await store(sku: sku, quantity: quantity, in: cart)
+        }
+    }
+
+    private func store(sku: String, quantity: Int, in cart: Cart) async throws {
+        guard let variant = try await CartContents.sellableVariant(sku: sku, on: db) else {
+            throw CartError.unknownSKU(String(sku.prefix(64)))
+        }
+        let cartID = try cart.requireID()
+        let lines = try await CartContents.lines(of: cartID, on: db)
+        if let other = lines.first, other.currency != variant.currency {
+            throw CartError.currencyMismatch(sku: sku, cartCurrency: other.currency)
+        }
+        guard quantity <= variant.available else {
+            throw CartError.insufficientStock(sku: sku, available: max(0, variant.available))
+        }
+        if let item = try await CartItem.find(.init(cartID: cartID, variantID: variant.id), on: db) {
+            item.quantity = quantity
+            try await item.update(on: db)
+        } else {
+            try await CartItem(cartID: cartID, variantID: variant.id, quantity: quantity).create(on: db)
+        }
+        cart.currency = variant.currency
+        try await touch(cart)
+    }
+
+    func remove(sku: String, from cart: Cart) async throws {
+        let cartID = try cart.requireID()
+        guard let line = try await CartContents.lines(of: cartID, on: db).first(where: { $0.sku == sku }) else {
+            throw CartError.notInCart(String(sku.prefix(64)))
+        }
+        try await CartItem.query(on: db).filter(\.$id.$cartID == cartID).filter(\.$id.$variantID == line.variantID)
+            .delete()
+        try await touch(cart)
+    }
+
+    /// Applies a coupon after checking it against the basket now.
+    func applyCoupon(_ code: String, to cart: Cart, customerKey: String?) async throws {
+        let lines = try await CartContents.lines(of: try cart.requireID(), on: db)
+        guard !lines.isEmpty else { throw CartError.empty }
+        let subtotal = lines.reduce(0) { $0 + $1.pricingLine.total }
+        let coupon = try await CouponService.applicable(
+            code: code, subtotal: subtotal, currency: cart.currency, customerKey: customerKey, on: db)
+        cart.couponCode = coupon.code
+        try await touch(cart)
+    }
+
+    func removeCoupon(from cart: Cart) async throws {
+        cart.couponCode = nil
+        try await touch(cart)
+    }
+
+    /// Moves a guest cart's lines into the customer's cart at sign-in (quantities add up, capped at
+    /// stock) and marks the guest cart merged. Returns the cart the customer now has.
+    func merge(guest: Cart, intoCartOf customerID: UUID) async throws -> Cart {
+        guard let existing = try await activeCart(ofCustomer: customerID), existing.id != guest.id else {
+            guest.customerID = customerID
+            try await touch(guest)
+            return guest
+        }
+        for line in try await CartContents.lines(of: try guest.requireID(), on: db) {
+            let current =
+                try await CartContents.lines(of: try existing.requireID(), on: db)
+                .first { $0.sku == line.sku }?.quantity ?? 0
+            let wanted = min(current + line.quantity, CartError.maximumQuantity, max(current, line.available))
+            if wanted > current {
+                try? await setQuantity(sku: line.sku, quantity: wanted, in: existing)
+            }
+        }
+        if existing.couponCode == nil { existing.couponCode = guest.couponCode }
+        guest.status = .merged
+        try await guest.update(on: db)
+        try await touch(existing)
+        return existing
+    }
+
+    /// The cart as the customer sees it, priced now.
+    func view(_ cart: Cart, token: String? = nil, customerKey: String? = nil) async throws -> CartDTO {
+        let lines = try await CartContents.lines(of: try cart.requireID(), on: db)
+        let currency = lines.first?.currency ?? cart.currency
+        let subtotal = lines.reduce(0) { $0 + $1.pricingLine.total }
+        var discount: Int64 = 0
+        var couponProblem: String?
+        if let code = cart.couponCode {
+            do {
+                let coupon = try await CouponService.applicable(
+                    code: code, subtotal: subtotal, currency: currency, customerKey: customerKey, on: db)
+                discount = coupon.discount(on: subtotal)
+            } catch let error as CouponError {
+                couponProblem = error.reason
+            }
+        }
+        return CartDTO(
+            id: try cart.requireID(), token: token, currency: currency,
+            items: lines.map { line in
+                CartDTO.Item(
+                    sku: line.sku, name: line.productTitle, productSlug: line.productSlug,
+                    variantTitle: line.variantTitle, quantity: line.quantity,
+                    unitPrice: Money(amount: line.unitPrice, currency: currency),
+                    lineTotal: Money(amount: line.pricingLine.total, currency: currency),
+                    available: max(0, line.available))
+            },
+            itemCount: lines.reduce(0) { $0 + $1.quantity }, couponCode: cart.couponCode, couponProblem: couponProblem,
+            totals: .init(
+                subtotal: Money(amount: subtotal, currency: currency),
+                discount: Money(amount: discount, currency: currency),
+                total: Money(amount: subtotal - discount, currency: currency)))
+    }
+
+    private func touch(_ cart: Cart) async throws {
+        cart.updatedAt = Date()
+        try await cart.save(on: db)
+    }
+}

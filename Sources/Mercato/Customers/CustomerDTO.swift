@@ -1,0 +1,41 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A customer's profile on the wire: never the password hash.
+struct CustomerDTO: Content, Equatable {
+    var id: UUID
+    var email: String
+    var name: String
+    var createdAt: Date
+}
+
+extension Customer {
+    func dto() throws -> CustomerDTO {
+        CustomerDTO(id: try requireID(), email: email, name: name, createdAt: createdAt)
+    }
+}
+
+/// A saved address with its id.
+struct AddressDTO: Content, Equatable {
+    var id: UUID
+    var address: PostalAddress
+}
+
+/// What registration and sign-in answer: the bearer token and who it belongs to.
+struct SignInDTO: Content {
+    var token: String
+    var customer: CustomerDTO
+    /// The customer's cart after merging any guest cart presented at sign-in.
+    var cartId: UUID?
+}
+
+/// One line of a customer's order history.
+struct OrderSummaryDTO: Content, Equatable {
+    var id: UUID
+    var number: String
+    var status: OrderStatus
+    var total: Money
+    var itemCount: Int
+    var createdAt: Date
+}

@@ -1,0 +1,188 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Store API for accounts: registration, sign-in, password reset, profile, addresses, orders.
+struct CustomerRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.post("customers", use: register)
+        api.post("auth", "login", use: login)
+        api.post("auth", "logout", use: logout)
+        api.post("auth", "password-reset", use: requestReset)
+        api.post("auth", "password-reset", "confirm", use: confirmReset)
+        api.get("me", use: profile)
+        api.patch("me", use: updateProfile)
+        api.get("me", "addresses", use: addresses)
+        api.post("me", "addresses", use: addAddress)
+        api.delete("me", "addresses", ":id", use: deleteAddress)
+        api.get("me", "orders", use: orders)
+    }
+
+    struct Registration: Content {
+        var email: String
+        var password: String
+        var name: String
+    }
+
+    struct Credentials: Content {
+        var email: String
+        var password: String
+        /// A guest cart to merge into the customer's (send its `X-Cart-Token` too).
+        var cartId: UUID?
+    }
+
+    func register(req: Request) async throws -> Response {
+        let body = try req.content.decode(Registration.self)
+        let service = CustomerService(app: req.application)
+        let customer = try await service.register(email: body.email, password: body.password, name: body.name)
+        let (_, token) = try await service.openSession(kind: .api, customerID: customer.requireID())
+        return try await SignInDTO(token: token, customer: customer.dto()).encodeResponse(status: .created, for: req)
+    }
+
+    func login(req: Request) async throws -> SignInDTO {
+        let body = try req.content.decode(Credentials.self)
+        let service = CustomerService(app: req.application)
+        let customer = try await service.authenticate(
+            email: body.email, password: body.password, clientAddress: req.clientAddress)
+        let customerID = try customer.requireID()
+        var cartID: UUID?
+        if let guestID = body.cartId {
+            let carts = CartService(db: req.db)
+            let guest = try await carts.open(
+                id: guestID, token: req.headers.first(name: CartRoutes.tokenHeader), customerID: nil)
+            cartID = try await carts.merge(guest: guest, intoCartOf: customerID).requireID()
+        } else {
+            cartID = try await CartService(db: req.db).activeCart(ofCustomer: customerID)?.requireID()
+        }
+        let (_, token) = try await service.openSession(kind: .api, customerID: customerID)
+        return SignInDTO(token: token, customer: try customer.dto(), cartId: cartID)
+    }
+
+    func logout(req: Request) async throws -> HTTPStatus {
+        guard let session = try await req.bearerSession() else { throw CustomerError.authenticationRequired }
+        try await CustomerService(app: req.application).closeSession(session)
+        return .noContent
+    }
+
+    struct ResetRequest: Content {
+        var email: String
+    }
+
+    struct ResetConfirmation: Content {
+        var token: String
+        var password: String
+    }
+
+    struct Accepted: Content {
+        var message: String
+    }
+
+    func requestReset(req: Request) async throws -> Response {
+        let body = try req.content.decode(ResetRequest.self)
+        try await CustomerService(app: req.application).requestPasswordReset(email: body.email)
+        return try await Accepted(message: "If an account exists for this address, a reset link is on its way.")
+            .encodeResponse(status: .accepted, for: req)
+    }
+
+    func confirmReset(req: Request) async throws -> HTTPStatus {
+        let body = try req.content.decode(ResetConfirmation.self)
+        try await CustomerService(app: req.application).resetPassword(token: body.token, newPassword: body.password)
+        return .noContent
+    }
+
+    func profile(req: Request) async throws -> CustomerDTO {
+        try await req.requireBearerCustomer().dto()
+    }
+
+    struct ProfileUpdate: Content {
+        var name: String
+    }
+
+    func updateProfile(req: Request) async throws -> CustomerDTO {
+        let customer = try await req.requireBearerCustomer()
+        let body = try req.content.decode(ProfileUpdate.self)
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else {
+            throw InvalidField(name: "name", problem: "is required (at most 200 characters)")
+        }
+        customer.name = name
+        customer.updatedAt = Date()
+        try await customer.update(on: req.db)
+        return try customer.dto()
+    }
+
+    struct AddressList: Content {
+        var items: [AddressDTO]
+    }
+
+    func addresses(req: Request) async throws -> AddressList {
+        let customer = try await req.requireBearerCustomer()
+        let saved = try await CustomerAddress.query(on: req.db).filter(\.$customer.$id == customer.requireID())
+            .sort(\.$createdAt).all()
+        return AddressList(items: try saved.map { AddressDTO(id: try $0.requireID(), address: $0.postalAddress) })
+    }
+
+    func addAddress(req: Request) async throws -> Response {
+        let customer = try await req.requireBearerCustomer()
+        let address = try req.content.decode(PostalAddress.self).validated(field: "address")
+        let count = try await CustomerAddress.query(on: req.db).filter(\.$customer.$id == customer.requireID()).count()
+        guard count < 20 else {
+            throw InvalidField(name: "address", problem: "limit reached: at most 20 saved addresses")
+        }
+        let saved = CustomerAddress()
+        saved.id = UUID()
+        saved.$customer.id = try customer.requireID()
+        saved.name = address.name
+        saved.line1 = address.line1
+        saved.line2 = address.line2
+        saved.city = address.city
+        saved.postalCode = address.postalCode
+        saved.region = address.region
+        saved.country = address.country
+        saved.createdAt = Date()
+        try await saved.create(on: req.db)
+        return try await AddressDTO(id: try saved.requireID(), address: address).encodeResponse(
+            status: .created, for: req)
+    }
+
+    func deleteAddress(req: Request) async throws -> HTTPStatus {
+        let customer = try await req.requireBearerCustomer()
+        guard let id = req.parameters.get("id", as: UUID.self) else {
+            throw InvalidParameter(name: "id", problem: "must be a UUID")
+        }
+        let deleted = try await CustomerAddress.query(on: req.db).filter(\.$id == id)
+            .filter(\.$customer.$id == customer.requireID()).first()
+        guard let deleted else { throw Abort(.notFound, reason: "No saved address with this id.") }
+        try await deleted.delete(on: req.db)
+        return .noContent
+    }
+
+    struct OrderList: Content {
+        var items: [OrderSummaryDTO]
+    }
+
+    func orders(req: Request) async throws -> OrderList {
+        let customer = try await req.requireBearerCustomer()
+        return OrderList(items: try await OrderHistory.summaries(of: customer.requireID(), on: req.db))
+    }
+}
+
+/// A customer's orders, newest first.
+enum OrderHistory {
+    static func summaries(of customerID: UUID, on db: any Database) async throws -> [OrderSummaryDTO] {
+        let orders = try await Order.query(on: db).filter(\.$customerID == customerID).sort(\.$createdAt, .descending)
+            .limit(200).all()
+        var summaries: [OrderSummaryDTO] = []
+        for order in orders {
+            let count =
+                try await OrderLine.query(on: db).filter(\.$order.$id == order.requireID()).sum(\.$quantity) ?? 0
+            summaries.append(
+                OrderSummaryDTO(
+                    id: try order.requireID(), number: order.number, status: order.status,
+                    total: Money(amount: order.total, currency: order.currency), itemCount: count,
+                    createdAt: order.createdAt))
+        }
+        return summaries
+    }
+}

@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Accounts, sign-in sessions and password resets.
+struct CustomerService {
+    let app: Application
+    var db: any Database { app.db }
+    private var settings: CheckoutSettings { app.settings.checkout }
+
+    /// Creates an account; the email must be new.
+    func register(email rawEmail: String, password: String, name rawName: String) async throws -> Customer {
+        let email = try EmailAddress.validated(rawEmail)
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else {
+            throw InvalidField(name: "name", problem: "is required (at most 200 characters)")
+        }
+        try Self.checkStrength(password)
+        guard try await Customer.query(on: db).filter(\.$email == email).first() == nil else {
+            throw CustomerError.emailTaken
+        }
+        let customer = Customer()
+        customer.id = UUID()
+        customer.email = email
+        customer.name = name
+        customer.passwordHash = try await hash(password)
+        customer.createdAt = Date()
+        customer.updatedAt = customer.createdAt
+        do {
+            try await customer.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw CustomerError.emailTaken
+        }
+        return customer
+    }
+
+    /// Checks the password under the login throttle; every failure counts against the account
+    /// and the client address, whether or not the account exists.
+    func authenticate(email rawEmail: String, password: String, clientAddress: String) async throws -> Customer {
+        let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let throttle = LoginThrottle(cache: app.dataCache, settings: settings)
+        try await throttle.check(email: email, address: clientAddress)
+        let customer = try await Customer.query(on: db).filter(\.$email == email).first()
+        let valid: Bool
+        if let customer {
+            valid = try await verify(password, hash: customer.passwordHash)
+        } else {
+            // Same work as a real check, so response time doesn't reveal which emails have accounts.
+            _ = try await verify(password, hash: Self.decoyHash)
+            valid = false
+        }
+        guard let customer, valid else {
+            try await throttle.recordFailure(email: email, address: clientAddress)
+            throw CustomerError.invalidCredentials
+        }
+        try await throttle.recordSuccess(email: email)
+        return customer
+    }
+
+    /// A new session for the customer (or an anonymous storefront visitor); returns its token.
+    func openSession(kind: CustomerSession.Kind, customerID: UUID?, cartID: UUID? = nil) async throws -> (
+        session: CustomerSession, token: String
+    ) {
+        let token = SecretToken.generate()
+        let session = CustomerSession()
+        session.id = SecretToken.hash(token)
+        session.kind = kind
+        session.customerID = customerID
+        session.cartID = cartID
+        session.csrfToken = SecretToken.generate()
+        session.createdAt = Date()
+        session.expiresAt = Date().addingTimeInterval(TimeInterval(settings.sessionDays * 86_400))
+        try await session.create(on: db)
+        return (session, token)
+    }
+
+    /// The live session a token opens, if any.
+    func session(forToken token: String, kind: CustomerSession.Kind) async throws -> CustomerSession? {
+        guard !token.isEmpty, token.count <= 128,
+            let session = try await CustomerSession.find(SecretToken.hash(token), on: db),
+            session.kind == kind, session.expiresAt > Date()
+        else { return nil }
+        return session
+    }
+
+    func closeSession(_ session: CustomerSession) async throws {
+        try await session.delete(on: db)
+    }
+
+    /// Starts a password reset: a single-use token valid for an hour, and the email carrying it,
+    /// queued in one transaction. Unknown addresses get no email and no different answer.
+    func requestPasswordReset(email rawEmail: String) async throws {
+        let email = try EmailAddress.validated(rawEmail)
+        guard let customer = try await Customer.query(on: db).filter(\.$email == email).first() else { return }
+        let token = SecretToken.generate()
+        let minutes = 60
+        try await db.transaction { tx in
+            let reset = PasswordResetToken()
+            reset.id = SecretToken.hash(token)
+            reset.customerID = try customer.requireID()
+            reset.expiresAt = Date().addingTimeInterval(TimeInterval(minutes * 60))
+            reset.createdAt = Date()
+            try await reset.create(on: tx)
+            let link = "\(app.settings.server.baseURL)/account/password-reset/\(token)"
+            try await JobQueue.enqueue(
+                .sendEmail,
+                payload: EmailJob(
+                    to: customer.email,
+                    template: .passwordReset(
+                        PasswordResetEmail(customerName: customer.name, resetURL: link, expiresInMinutes: minutes))),
+                on: tx)
+        }
+    }
+
+    /// Sets a new password with a reset token. The token is spent by a conditional update, so two
+    /// concurrent uses can't both succeed; every session of the account is signed out.
+    func resetPassword(token: String, newPassword: String) async throws {
+        try Self.checkStrength(newPassword)
+        let hashed = try await hash(newPassword)
+        guard token.count <= 128 else { throw CustomerError.invalidResetToken }
+        let tokenHash = SecretToken.hash(token)
+        try await db.transaction { tx in
+            let spent = try await tx.sql.raw(
+                """
+                UPDATE password_reset_tokens SET used_at = \(bind: Date())
+                WHERE token_hash = \(bind: tokenHash) AND used_at IS NULL AND expires_at > \(bind: Date())
+                RETURNING customer_id
+                """
+            ).first()
+            guard let customerID = try spent?.decode(column: "customer_id", as: UUID.self),
+                let customer = try await Customer.find(customerID, on: tx)
+            else { throw CustomerError.invalidResetToken }
+            customer.passwordHash = hashed
+            customer.updatedAt = Date()
+            try await customer.update(on: tx)
+            try await CustomerSession.query(on: tx).filter(\.$customerID == customerID).delete()
+        }
+    }
+
+    static func checkStrength(_ password: String) throws {
+        guard (CustomerError.minimumPasswordLength...CustomerError.maximumPasswordLength) ~= password.count else {
+            throw CustomerError.weakPassword
+        }
+    }
+
+    /// bcrypt is deliberately slow: run it off the event loop.
+    private func hash(_ password: String) async throws -> String {
+        let cost = settings.passwordHashCost
+        return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verify(_ password: String, hash: String) async throws -> Bool {
+        try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
+    }
+
+    /// A bcrypt hash of a random string, checked against when the account doesn't exist.
+    private static let decoyHash = (try? Bcrypt.hash(SecretToken.generate(), cost: 10)) ?? ""
+}

@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// An order on the wire.
+struct OrderDTO: Content, Equatable {
+    struct Line: Content, Equatable {
+        var sku: String
+        var name: String
+        var quantity: Int
+        var unitPrice: Money
+        var lineTotal: Money
+    }
+
+    struct Totals: Content, Equatable {
+        var subtotal: Money
+        var discount: Money
+        var shipping: Money
+        var tax: Money
+        var total: Money
+        var pricesIncludeTax: Bool
+    }
+
+    struct Payment: Content, Equatable {
+        var provider: String
+        var id: String?
+        var status: String?
+        /// For Stripe.js to confirm in the browser.
+        var clientSecret: String?
+        /// Where the customer must go to authenticate the payment.
+        var nextActionURL: String?
+        var amountRefunded: Money
+    }
+
+    struct Transition: Content, Equatable {
+        var from: String?
+        var to: String
+        var actor: String
+        var note: String?
+        var at: Date
+    }
+
+    var id: UUID
+    var number: String
+    /// Only in the checkout response: it opens the order for a guest.
+    var token: String?
+    var status: OrderStatus
+    var email: String
+    var currency: String
+    var items: [Line]
+    var totals: Totals
+    var couponCode: String?
+    var shippingMethod: String
+    var shippingAddress: PostalAddress?
+    var payment: Payment
+    var reservationExpiresAt: Date
+    var createdAt: Date
+    var paidAt: Date?
+    var transitions: [Transition]
+}
+
+extension Order {
+    /// The wire form, with lines and transitions loaded from `db`.
+    func dto(on db: any Database, token: String? = nil, payment: PaymentState? = nil) async throws -> OrderDTO {
+        let id = try requireID()
+        let lines = try await OrderLine.query(on: db).filter(\.$order.$id == id).sort(\.$position).all()
+        let transitions = try await OrderTransition.query(on: db).filter(\.$order.$id == id).sort(\.$createdAt).all()
+        let money = { (amount: Int64) in Money(amount: amount, currency: self.currency) }
+        return OrderDTO(
+            id: id, number: number, token: token, status: status, email: email, currency: currency,
+            items: lines.map {
+                .init(
+                    sku: $0.sku, name: $0.name, quantity: $0.quantity, unitPrice: money($0.unitPrice),
+                    lineTotal: money($0.lineTotal))
+            },
+            totals: .init(
+                subtotal: money(subtotal), discount: money(discount), shipping: money(shipping), tax: money(tax),
+                total: money(total), pricesIncludeTax: pricesIncludeTax),
+            couponCode: couponCode, shippingMethod: shippingMethod, shippingAddress: shippingAddress,
+            payment: .init(
+                provider: paymentProvider, id: paymentID, status: payment?.status.rawValue,
+                clientSecret: payment?.clientSecret, nextActionURL: payment?.nextActionURL,
+                amountRefunded: money(amountRefunded)),
+            reservationExpiresAt: reservationExpiresAt, createdAt: createdAt, paidAt: paidAt,
+            transitions: transitions.map {
+                .init(
+                    from: $0.fromStatus?.rawValue, to: $0.toStatus.rawValue, actor: $0.actor, note: $0.note,
+                    at: $0.createdAt)
+            })
+    }
+}

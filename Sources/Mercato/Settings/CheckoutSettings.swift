@@ -1,0 +1,30 @@
+/// How checkout prices, reserves and signs in: shop-wide commercial settings.
+public struct CheckoutSettings: Sendable {
+    /// Whether catalogue prices already include tax (EU-style) or tax is added on top (US-style).
+    public var pricesIncludeTax: Bool
+    /// How long stock stays reserved for an unpaid order before the reservation expires.
+    public var reservationMinutes: Int
+    /// How long a customer stays signed in (web session or API token).
+    public var sessionDays: Int
+    /// Failed sign-ins allowed per account, and per client address, in one throttle window.
+    public var loginAttemptsPerAccount: Int
+    public var loginAttemptsPerAddress: Int
+    public var loginThrottleMinutes: Int
+    /// bcrypt cost for customer passwords: 12 in production; tests lower it to stay fast.
+    public var passwordHashCost: Int
+    /// Signs the built-in test provider's webhooks, so the test flow exercises verification too.
+    public var testWebhookSecret: String
+
+    static func read(with reader: inout SettingsReader) -> CheckoutSettings {
+        CheckoutSettings(
+            pricesIncludeTax: reader.boolean("checkout.pricesIncludeTax", default: true),
+            reservationMinutes: reader.integer("checkout.reservationMinutes", default: 30, range: 1...1_440),
+            sessionDays: reader.integer("checkout.sessionDays", default: 30, range: 1...365),
+            loginAttemptsPerAccount: reader.integer("checkout.loginAttemptsPerAccount", default: 5, range: 1...100),
+            loginAttemptsPerAddress: reader.integer("checkout.loginAttemptsPerAddress", default: 20, range: 1...1_000),
+            loginThrottleMinutes: reader.integer("checkout.loginThrottleMinutes", default: 15, range: 1...1_440),
+            passwordHashCost: reader.integer("checkout.passwordHashCost", default: 12, range: 4...31),
+            testWebhookSecret: reader.text("checkout.testWebhookSecret", default: "whsec_mercato_test", secret: true)
+                ?? "whsec_mercato_test")
+    }
+}
