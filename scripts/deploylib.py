@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 ENVIRONMENTS = ("testing", "staging", "production")
 SERVICE_ROLES = ("api", "storefront", "worker")
@@ -61,7 +62,7 @@ def step(title: str) -> None:
     say(f"==> {title}")
 
 
-def fail(error: DeployError, usage: bool = False) -> "NoReturn":  # noqa: F821
+def fail(error: DeployError, usage: bool = False) -> NoReturn:
     print(f"Error: {error.message}", file=sys.stderr, flush=True)
     sys.exit(2 if usage else 1)
 
@@ -147,6 +148,24 @@ def describe_services(ecs, env: Environment) -> dict[str, dict]:
             f"service(s) {', '.join(missing)} not found in cluster {env.cluster}: "
             f"is the {env.name} CloudFormation stack deployed?")
     return {role: found[env.service(role)] for role in SERVICE_ROLES}
+
+
+def refuse_if_deploying(ecs, env: Environment) -> None:
+    """Two deploys at once would record each other's half-finished state as the rollback point."""
+    services = describe_services(ecs, env).values()
+    busy = [service["serviceName"] for service in services if len(service.get("deployments", [])) > 1]
+    if busy:
+        raise DeployError(
+            "lookup", f"a deployment is still in progress on {', '.join(busy)}: wait for it to finish, then retry")
+
+
+def verify_services_on(ecs, env: Environment, targets: dict[str, str]) -> None:
+    """After the waiter: ECS's circuit breaker may have rolled a service back, which also looks stable."""
+    for role, service in describe_services(ecs, env).items():
+        if service["taskDefinition"] != targets[role]:
+            raise DeployError(
+                "stability", f"{env.service(role)} runs {short(service['taskDefinition'])}, not "
+                f"{short(targets[role])}: ECS rolled it back (its new tasks failed); see {env.log_group(role)}")
 
 
 def current_task_definitions(ecs, env: Environment) -> dict[str, str]:
