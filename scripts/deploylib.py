@@ -234,6 +234,30 @@ def check_image_exists(image: str) -> bool:
     return True
 
 
+def check_secrets(ecs, arns: list[str]) -> list[str]:
+    """Every Secrets Manager secret the task definitions inject must exist, or no new task would start.
+
+    Only DescribeSecret: the deploy role needs no permission to read secret values.
+    """
+    secrets = set()
+    for arn in arns:
+        definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+        for container in definition["containerDefinitions"]:
+            for secret in container.get("secrets", []):
+                parts = secret["valueFrom"].split(":")
+                if len(parts) >= 7 and parts[2] == "secretsmanager":
+                    secrets.add(":".join(parts[:7]))  # drop `:json-key:version-stage:version-id`
+    manager = aws_client("secretsmanager")
+    for secret in sorted(secrets):
+        try:
+            described = manager.describe_secret(SecretId=secret)
+        except manager.exceptions.ResourceNotFoundException:
+            raise DeployError("secrets", f"secret {secret} does not exist: tasks could not start without it")
+        if described.get("DeletedDate"):
+            raise DeployError("secrets", f"secret {described['Name']} is scheduled for deletion: restore it first")
+    return sorted(secrets)
+
+
 def update_services(ecs, env: Environment, targets: dict[str, str]) -> None:
     """Points every service at its target task definition."""
     for role in SERVICE_ROLES:
