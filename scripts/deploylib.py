@@ -174,10 +174,12 @@ def current_task_definitions(ecs, env: Environment) -> dict[str, str]:
 
 
 def latest_task_definition(ecs, family: str) -> str:
-    try:
-        return ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]["taskDefinitionArn"]
-    except ecs.exceptions.ClientException:
+    """The family's highest ACTIVE revision (asked for explicitly: a deregistered one must never run)."""
+    arns = ecs.list_task_definitions(familyPrefix=family, status="ACTIVE", sort="DESC")["taskDefinitionArns"]
+    arns = [arn for arn in arns if short(arn).rsplit(":", 1)[0] == family]
+    if not arns:
         raise DeployError("lookup", f"task definition family {family} has no active revision")
+    return max(arns, key=revision_of)
 
 
 # Fields RegisterTaskDefinition accepts back from DescribeTaskDefinition; the rest (arn, revision,
