@@ -1,0 +1,421 @@
+"""Shared pieces of scripts/deploy, scripts/rollback and scripts/drill-deploy.
+
+Names follow the deployment contract: cluster `mercato-ENV`, services `mercato-ENV-api|storefront|worker`,
+task-definition families `mercato-ENV-api|storefront|worker|migrate` with one container named `mercato`,
+secret `mercato/ENV/app`, CloudFront distribution tagged `mercato:environment=ENV`.
+
+Every AWS call goes through boto3, which honours AWS_ENDPOINT_URL, so the same code runs against AWS and
+against moto_server in the drill.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+ENVIRONMENTS = ("testing", "staging", "production")
+SERVICE_ROLES = ("api", "storefront", "worker")
+MIGRATE_ROLE = "migrate"
+CONTAINER_NAME = "mercato"
+ENVIRONMENT_TAG = "mercato:environment"
+DEFAULT_BASE_URLS = {
+    "testing": "https://testing.mercato.example",
+    "staging": "https://staging.mercato.example",
+    "production": "https://shop.mercato.example",
+}
+# Docker's tag grammar: a word character first, then up to 127 word characters, dots and dashes.
+IMAGE_TAG_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+ECR_IMAGE_PATTERN = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(.+)$")
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DeployError(Exception):
+    """A failure that stops a script, named after the step that failed."""
+
+    def __init__(self, step: str, message: str):
+        super().__init__(message)
+        self.step = step
+        self.message = message
+
+
+def as_deploy_error(error: Exception, step: str) -> DeployError:
+    """Any failure as a DeployError of `step`: AWS API errors (botocore) become one readable line."""
+    if isinstance(error, DeployError):
+        return error
+    return DeployError(step, f"{type(error).__name__}: {error}")
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def step(title: str) -> None:
+    say(f"==> {title}")
+
+
+def fail(error: DeployError, usage: bool = False) -> NoReturn:
+    print(f"Error: {error.message}", file=sys.stderr, flush=True)
+    sys.exit(2 if usage else 1)
+
+
+def validate_environment(name: str | None) -> str:
+    if not name:
+        raise DeployError("arguments", "missing environment; expected one of " + ", ".join(ENVIRONMENTS))
+    if name not in ENVIRONMENTS:
+        raise DeployError(
+            "arguments", f"unknown environment '{name}'; expected one of " + ", ".join(ENVIRONMENTS))
+    return name
+
+
+def validate_image_tag(tag: str | None) -> str:
+    if not tag:
+        raise DeployError(
+            "arguments", "missing image tag: give the tag pushed to ECR, e.g. 1.4.0 or sha-0123456789ab")
+    if not IMAGE_TAG_PATTERN.match(tag):
+        raise DeployError(
+            "arguments",
+            f"invalid image tag '{tag}': use letters, digits, '.', '_' and '-' (at most 128, not starting with '.' or '-')")
+    return tag
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The AWS names of one environment."""
+
+    name: str
+
+    @property
+    def cluster(self) -> str:
+        return f"mercato-{self.name}"
+
+    def service(self, role: str) -> str:
+        return f"mercato-{self.name}-{role}"
+
+    def family(self, role: str) -> str:
+        return f"mercato-{self.name}-{role}"
+
+    @property
+    def secret_name(self) -> str:
+        return f"mercato/{self.name}/app"
+
+    def log_group(self, role: str) -> str:
+        return f"/mercato/{self.name}/{role}"
+
+
+def aws_client(service: str):
+    """A boto3 client; AWS_ENDPOINT_URL (moto in the drill) and the usual credential chain apply."""
+    import boto3
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
+    return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+
+def revision_of(arn: str) -> int:
+    return int(arn.rsplit(":", 1)[1])
+
+
+def short(arn: str) -> str:
+    """`arn:aws:ecs:…:task-definition/mercato-testing-api:3` → `mercato-testing-api:3`."""
+    return arn.rsplit("/", 1)[-1]
+
+
+# ECS
+
+
+def describe_services(ecs, env: Environment) -> dict[str, dict]:
+    """The three services, keyed by role; a missing one stops the script (nothing to deploy onto)."""
+    names = [env.service(role) for role in SERVICE_ROLES]
+    try:
+        response = ecs.describe_services(cluster=env.cluster, services=names)
+    except ecs.exceptions.ClusterNotFoundException:
+        raise DeployError(
+            "lookup", f"ECS cluster {env.cluster} not found: is the {env.name} CloudFormation stack deployed?")
+    found = {service["serviceName"]: service for service in response["services"] if service["status"] == "ACTIVE"}
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise DeployError(
+            "lookup",
+            f"service(s) {', '.join(missing)} not found in cluster {env.cluster}: "
+            f"is the {env.name} CloudFormation stack deployed?")
+    return {role: found[env.service(role)] for role in SERVICE_ROLES}
+
+
+def refuse_if_deploying(ecs, env: Environment) -> None:
+    """Two deploys at once would record each other's half-finished state as the rollback point."""
+    services = describe_services(ecs, env).values()
+    busy = [service["serviceName"] for service in services if len(service.get("deployments", [])) > 1]
+    if busy:
+        raise DeployError(
+            "lookup", f"a deployment is still in progress on {', '.join(busy)}: wait for it to finish, then retry")
+
+
+def verify_services_on(ecs, env: Environment, targets: dict[str, str]) -> None:
+    """After the waiter: ECS's circuit breaker may have rolled a service back, which also looks stable."""
+    for role, service in describe_services(ecs, env).items():
+        if service["taskDefinition"] != targets[role]:
+            raise DeployError(
+                "stability", f"{env.service(role)} runs {short(service['taskDefinition'])}, not "
+                f"{short(targets[role])}: ECS rolled it back (its new tasks failed); see {env.log_group(role)}")
+
+
+def current_task_definitions(ecs, env: Environment) -> dict[str, str]:
+    """The task-definition ARN each service runs now: the rollback point."""
+    return {role: service["taskDefinition"] for role, service in describe_services(ecs, env).items()}
+
+
+def latest_task_definition(ecs, family: str) -> str:
+    """The family's highest ACTIVE revision (asked for explicitly: a deregistered one must never run)."""
+    arns = ecs.list_task_definitions(familyPrefix=family, status="ACTIVE", sort="DESC")["taskDefinitionArns"]
+    arns = [arn for arn in arns if short(arn).rsplit(":", 1)[0] == family]
+    if not arns:
+        raise DeployError("lookup", f"task definition family {family} has no active revision")
+    return max(arns, key=revision_of)
+
+
+# Fields RegisterTaskDefinition accepts back from DescribeTaskDefinition; the rest (arn, revision,
+# status, registeredAt, compatibilities, requiresAttributes…) are ECS's own bookkeeping.
+REGISTERABLE_FIELDS = (
+    "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
+    "placementConstraints", "requiresCompatibilities", "cpu", "memory", "pidMode", "ipcMode",
+    "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform")
+
+
+def image_with_tag(image: str, tag: str) -> str:
+    """Swaps the tag (or digest) of an image reference: `…/mercato:1.2.0` → `…/mercato:1.3.0`."""
+    repository = image.split("@", 1)[0]
+    last_segment = repository.rsplit("/", 1)[-1]
+    if ":" in last_segment:
+        repository = repository[: repository.rfind(":")]
+    return f"{repository}:{tag}"
+
+
+def register_with_image(ecs, arn: str, tag: str) -> str:
+    """Registers the next revision of `arn`'s family, identical except for the `mercato` container's image."""
+    described = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+    definition = described["taskDefinition"]
+    request = {key: definition[key] for key in REGISTERABLE_FIELDS if definition.get(key) not in (None, [], {})}
+    containers = [container for container in request["containerDefinitions"] if container["name"] == CONTAINER_NAME]
+    if not containers:
+        raise DeployError("register", f"{short(arn)} has no container named '{CONTAINER_NAME}'")
+    for container in containers:
+        container["image"] = image_with_tag(container["image"], tag)
+    if described.get("tags"):
+        request["tags"] = described["tags"]
+    return ecs.register_task_definition(**request)["taskDefinition"]["taskDefinitionArn"]
+
+
+def image_of(ecs, arn: str) -> str:
+    definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+    return next(c["image"] for c in definition["containerDefinitions"] if c["name"] == CONTAINER_NAME)
+
+
+def check_image_exists(image: str) -> bool:
+    """Asks ECR whether the tag was pushed. Returns False when the image isn't in ECR (nothing to ask)."""
+    match = ECR_IMAGE_PATTERN.match(image)
+    if not match:
+        return False
+    registry, _, rest = match.groups()
+    repository, tag = rest.rsplit(":", 1)
+    ecr = aws_client("ecr")
+    try:
+        ecr.describe_images(registryId=registry, repositoryName=repository, imageIds=[{"imageTag": tag}])
+    except ecr.exceptions.ImageNotFoundException:
+        raise DeployError("image", f"image tag '{tag}' not found in ECR repository {repository}: push it first")
+    except ecr.exceptions.RepositoryNotFoundException:
+        raise DeployError("image", f"ECR repository {repository} not found (registry {registry})")
+    return True
+
+
+def check_secrets(ecs, arns: list[str]) -> list[str]:
+    """Every Secrets Manager secret the task definitions inject must exist, or no new task would start.
+
+    Only DescribeSecret: the deploy role needs no permission to read secret values.
+    """
+    secrets = set()
+    for arn in arns:
+        definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+        for container in definition["containerDefinitions"]:
+            for secret in container.get("secrets", []):
+                parts = secret["valueFrom"].split(":")
+                if len(parts) >= 7 and parts[2] == "secretsmanager":
+                    secrets.add(":".join(parts[:7]))  # drop `:json-key:version-stage:version-id`
+    manager = aws_client("secretsmanager")
+    for secret in sorted(secrets):
+        try:
+            described = manager.describe_secret(SecretId=secret)
+        except manager.exceptions.ResourceNotFoundException:
+            raise DeployError("secrets", f"secret {secret} does not exist: tasks could not start without it")
+        if described.get("DeletedDate"):
+            raise DeployError("secrets", f"secret {described['Name']} is scheduled for deletion: restore it first")
+    return sorted(secrets)
+
+
+def update_services(ecs, env: Environment, targets: dict[str, str]) -> None:
+    """Points every service at its target task definition."""
+    for role in SERVICE_ROLES:
+        ecs.update_service(cluster=env.cluster, service=env.service(role), taskDefinition=targets[role])
+        say(f"    {env.service(role)} → {short(targets[role])}")
+
+
+def wait_until_stable(ecs, env: Environment, timeout: int, poll: int) -> None:
+    from botocore.exceptions import WaiterError
+
+    attempts = max(1, math.ceil(timeout / poll))
+    try:
+        ecs.get_waiter("services_stable").wait(
+            cluster=env.cluster, services=[env.service(role) for role in SERVICE_ROLES],
+            WaiterConfig={"Delay": poll, "MaxAttempts": attempts})
+    except WaiterError:
+        raise DeployError(
+            "stability", f"services did not become stable within {timeout}s ({describe_rollout(ecs, env)})")
+
+
+def describe_rollout(ecs, env: Environment) -> str:
+    services = describe_services(ecs, env)
+    return "; ".join(
+        f"{role} running {s['runningCount']}/{s['desiredCount']}, {len(s.get('deployments', []))} deployment(s)"
+        for role, s in services.items())
+
+
+def deregister(ecs, arns: list[str]) -> None:
+    for arn in arns:
+        try:
+            ecs.deregister_task_definition(taskDefinition=arn)
+        except Exception as error:  # a leftover revision is untidy, not dangerous: report and go on
+            say(f"    could not deregister {short(arn)}: {error}")
+
+
+# Migrations
+
+
+def mercato_binary() -> str:
+    """`$MERCATO_BIN`, else `mercato` on PATH, else the repository's release or debug build."""
+    configured = os.environ.get("MERCATO_BIN")
+    if configured:
+        return configured
+    on_path = shutil.which("mercato")
+    if on_path:
+        return on_path
+    for build in ("release", "debug"):
+        candidate = REPOSITORY_ROOT / ".build" / build / "mercato"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    raise DeployError("setup", "no mercato binary: set MERCATO_BIN, put mercato on PATH or run swift build")
+
+
+def run_migration_task(ecs, env: Environment, task_definition: str, network: dict, launch_type: str,
+                       command: list[str] | None, timeout: int, poll: int, purpose: str) -> None:
+    """Runs the migrate task once on ECS, waits for it to stop and checks the container's exit code."""
+    from botocore.exceptions import WaiterError
+
+    request = {
+        "cluster": env.cluster, "taskDefinition": task_definition, "count": 1, "startedBy": "scripts/deploy",
+        "launchType": launch_type or "FARGATE",
+    }
+    if network:
+        request["networkConfiguration"] = network
+    if command:
+        request["overrides"] = {"containerOverrides": [{"name": CONTAINER_NAME, "command": command}]}
+    response = ecs.run_task(**request)
+    if response.get("failures") or not response.get("tasks"):
+        reasons = ", ".join(f"{f.get('arn', '')} {f.get('reason', '')}".strip() for f in response.get("failures", []))
+        raise DeployError("migrate", f"{purpose}: ECS could not start {short(task_definition)} ({reasons or 'no task'})")
+    task_arn = response["tasks"][0]["taskArn"]
+    say(f"    task {task_arn.rsplit('/', 1)[-1]} started from {short(task_definition)}")
+    try:
+        ecs.get_waiter("tasks_stopped").wait(
+            cluster=env.cluster, tasks=[task_arn],
+            WaiterConfig={"Delay": poll, "MaxAttempts": max(1, math.ceil(timeout / poll))})
+    except WaiterError:
+        raise DeployError("migrate", f"{purpose}: task {task_arn} still running after {timeout}s; see {env.log_group('migrate')}")
+    task = ecs.describe_tasks(cluster=env.cluster, tasks=[task_arn])["tasks"][0]
+    container = next((c for c in task.get("containers", []) if c.get("name") == CONTAINER_NAME), None)
+    exit_code = container.get("exitCode") if container else None
+    if exit_code is None:
+        reason = task.get("stoppedReason") or (container or {}).get("reason") or "no exit code reported"
+        raise DeployError("migrate", f"{purpose}: task stopped without an exit code ({reason}); see {env.log_group('migrate')}")
+    if exit_code != 0:
+        raise DeployError("migrate", f"{purpose}: the migrate task exited with code {exit_code}; see {env.log_group('migrate')}")
+    say(f"    task stopped with exit code 0")
+
+
+def run_migration_locally(env: Environment, arguments: list[str], purpose: str) -> None:
+    """Runs `mercato migrate …` here, against the database this machine's configuration points at."""
+    command = [mercato_binary(), *arguments]
+    say(f"    running {' '.join(shlex.quote(part) for part in command)}")
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    for line in result.stdout.splitlines():
+        say(f"    | {line}")
+    if result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise DeployError("migrate", f"{purpose}: mercato migrate exited with code {result.returncode}: {detail}")
+
+
+# CloudFront
+
+
+def find_distribution(env: Environment, configured: str | None) -> str | None:
+    """The distribution id: given explicitly, else the one tagged mercato:environment=ENV."""
+    if configured:
+        return configured
+    cloudfront = aws_client("cloudfront")
+    marker = None
+    while True:
+        page = cloudfront.list_distributions(**({"Marker": marker} if marker else {}))["DistributionList"]
+        for summary in page.get("Items", []) or []:
+            tags = cloudfront.list_tags_for_resource(Resource=summary["ARN"])["Tags"].get("Items", [])
+            if any(tag["Key"] == ENVIRONMENT_TAG and tag.get("Value") == env.name for tag in tags):
+                return summary["Id"]
+        if not page.get("IsTruncated"):
+            return None
+        marker = page.get("NextMarker")
+
+
+def invalidate(env: Environment, configured: str | None, reason: str) -> str | None:
+    distribution = find_distribution(env, configured)
+    if not distribution:
+        say(f"    no CloudFront distribution tagged {ENVIRONMENT_TAG}={env.name}: nothing to invalidate")
+        return None
+    response = aws_client("cloudfront").create_invalidation(
+        DistributionId=distribution,
+        InvalidationBatch={"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": f"{reason}-{time.time_ns()}"})
+    invalidation = response["Invalidation"]["Id"]
+    say(f"    invalidation {invalidation} of /* on distribution {distribution}")
+    return invalidation
+
+
+# Smoke
+
+
+def base_url(env: Environment, override: str | None) -> str:
+    return override or os.environ.get("SMOKE_BASE_URL") or DEFAULT_BASE_URLS[env.name]
+
+
+def smoke_command(url: str) -> list[str]:
+    """`mercato smoke --base-url URL`; MERCATO_SMOKE_COMMAND replaces it (`{base_url}` is substituted)."""
+    template = os.environ.get("MERCATO_SMOKE_COMMAND")
+    if template:
+        return [part.replace("{base_url}", url) for part in shlex.split(template)]
+    return [mercato_binary(), "smoke", "--base-url", url]
+
+
+def run_smoke(url: str) -> None:
+    command = smoke_command(url)
+    say(f"    running {' '.join(shlex.quote(part) for part in command)}")
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    for line in (result.stdout + result.stderr).splitlines():
+        say(f"    | {line}")
+    if result.returncode != 0:
+        lines = [line for line in (result.stderr + result.stdout).strip().splitlines() if line.strip()]
+        detail = lines[-1] if lines else "no output"
+        raise DeployError("smoke", f"smoke test against {url} failed (exit {result.returncode}): {detail}")
