@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var features: FeatureFlags
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
+    /// Where `${secret:…}` references are resolved.
+    public var secrets = SecretsSettings()
 }
 
 public struct ServerSettings: Sendable {
