@@ -21,6 +21,18 @@ struct EnvironmentOptions: ParsableArguments {
         return try await SettingsLoader.load(
             environment: environment, configDirectory: directory, variables: variables, secretStore: nil)
     }
+
+    /// Reads the settings and resolves their secrets as `loadSettings()` does, but returns the problems
+    /// alongside the settings instead of throwing them (for `mercato preflight`).
+    func evaluateSettings() async throws -> SettingsEvaluation {
+        let variables = ProcessInfo.processInfo.environment
+        let environment = try AppEnvironment.resolve(flag: env, variables: variables)
+        let directory =
+            configDirectory.map { URL(fileURLWithPath: $0) }
+            ?? SettingsLoader.defaultConfigDirectory(variables: variables)
+        return try await SettingsLoader.evaluate(
+            environment: environment, configDirectory: directory, variables: variables, secretStore: nil)
+    }
 }
 
 /// A command-line failure: printed as one `Error:` line, exit status 1.

@@ -9,7 +9,7 @@ public struct MercatoCommand: AsyncParsableCommand {
             version: BuildInfo.summary,
             subcommands: [
                 ServeCommand.self, MigrateCommand.self, MigrationCommand.self, SeedCommand.self, ReindexCommand.self,
-                ConfigCommand.self,
+                ConfigCommand.self, PreflightCommand.self,
             ],
             defaultSubcommand: ServeCommand.self
         )
