@@ -174,3 +174,29 @@ struct PreflightSecretsTests {
         #expect(failing.stderr.contains("preflight failed: secrets"))
     }
 }
+
+/// Preflight against real PostgreSQL and Redis servers.
+@Suite(
+    "Preflight against PostgreSQL and Redis",
+    .enabled(if: TestServices.postgresEnabled && TestServices.redisEnabled))
+struct PreflightServicesTests {
+    @Test func migratedPostgresAndLiveRedisPass() async throws {
+        // setup: the suite's own database, fully migrated, and the test Redis server
+        var settings = try await TestServices.postgresTestingSettings(suite: "preflight")
+        try await TestSupport.withApp(settings, migrate: true) { _ in }
+        let redis = try TestServices.redisTestingSettings().redis
+        settings.redis = redis
+        let evaluation = SettingsEvaluation(
+            settings: settings, problems: [], displayPath: "config/testing.yaml", secretNames: [], referenceCount: 0)
+        // MUT
+        let results = await Preflight(evaluation: evaluation).run()
+        // validate
+        let byCheck = Dictionary(uniqueKeysWithValues: results.map { ($0.check, $0) })
+        #expect(byCheck["database"]?.status == .ok)
+        #expect(byCheck["database"]?.detail.hasPrefix("PostgreSQL mercato_test_preflight at") == true)
+        #expect(byCheck["migrations"]?.detail == "schema is up to date")
+        #expect(byCheck["redis"]?.status == .ok)
+        #expect(byCheck["redis"]?.detail.contains("\(redis.host ?? ""):\(redis.port)") == true)
+        #expect(!results.contains { $0.status == .fail })
+    }
+}
