@@ -153,16 +153,18 @@ struct Preflight {
         } catch {
             return PreflightResult(check: "redis", status: .fail, detail: "\(target): \(error)")
         }
-        defer { Task { await pool.shutdown() } }
+        let result: PreflightResult
         do {
             _ = try await withDeadline(timeout + .seconds(1)) {
                 try await pool.send(command: "PING", arguments: [])
             }
-            return PreflightResult(check: "redis", status: .ok, detail: "\(target) answered PING")
+            result = PreflightResult(check: "redis", status: .ok, detail: "\(target) answered PING")
         } catch {
             let reason = error is DeadlineExceeded ? "no answer within \(timeout)" : "\(error)"
-            return PreflightResult(check: "redis", status: .fail, detail: "\(target): \(reason)")
+            result = PreflightResult(check: "redis", status: .fail, detail: "\(target): \(reason)")
         }
+        await pool.shutdown()
+        return result
     }
 
     /// Production must charge real cards: the Stripe adapter with a live secret key. The key is read
