@@ -17,6 +17,10 @@ enum TestServices {
     static var s3AuthEndpoint: String? { value("MERCATO_TEST_S3_AUTH_ENDPOINT") }
 
     static var s3Enabled: Bool { s3Endpoint != nil || required }
+
+    /// A `moto_server` for Secrets Manager (it may be the same one as S3's).
+    static var secretsEndpoint: String? { value("MERCATO_TEST_SECRETS_ENDPOINT") }
+    static var secretsEnabled: Bool { secretsEndpoint != nil || required }
     static var s3AuthEnabled: Bool { s3AuthEndpoint != nil || required }
 
     static func missing(_ variable: String) -> Comment {

@@ -11,13 +11,13 @@ enum MigrationList {
             CreateProductImages(),
             CreateInventoryLevels(),
             CreateProductSearch(),
-            CreateJobs(),
             CreateCustomers(),
             CreateCarts(),
             CreateCoupons(),
             CreateShippingAndTax(),
             CreateOrders(),
             CreatePayments(),
+            CreateJobs(),
             // mercato:migrations-end
         ]
     }

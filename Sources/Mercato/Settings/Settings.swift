@@ -16,6 +16,8 @@ public struct Settings: Sendable {
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
     public var jobs = JobSettings()
+    /// Where `${secret:…}` references are resolved.
+    public var secrets = SecretsSettings()
 }
 
 public struct ServerSettings: Sendable {

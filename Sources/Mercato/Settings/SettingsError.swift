@@ -6,6 +6,8 @@ public struct SettingsProblem: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Where the value was read: `config/production.yaml:12` or `environment variable MERCATO_X`.
     public var location: String?
+    /// The secret a `${secret:…}` reference named, when the problem is that it could not be resolved.
+    public var secret: String?
 
     public init(key: String, message: String, location: String? = nil) {
         self.key = key

@@ -12,17 +12,88 @@ public enum SettingsLoader {
         configDirectory: URL,
         variables: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Settings {
+        let prepared = try prepare(environment: environment, configDirectory: configDirectory, variables: variables)
+        let secrets = FetchedSecrets.none("only the boot loader of a command resolves secrets")
+        return try finish(prepared, variables: variables, secrets: secrets).validSettings()
+    }
+
+    /// Loads as `load(environment:configDirectory:variables:)` does, first fetching every secret a
+    /// `${secret:…}` reference names (each distinct secret once) from `secretStore`, or from AWS
+    /// Secrets Manager as the `secrets` section and the standard AWS variables describe when it is `nil`.
+    /// A reference that can't be resolved is one more problem in the one `SettingsError`.
+    static func load(
+        environment: AppEnvironment, configDirectory: URL, variables: [String: String],
+        secretStore: (any SecretStore)?
+    ) async throws -> Settings {
+        try await evaluate(
+            environment: environment, configDirectory: configDirectory, variables: variables, secretStore: secretStore
+        ).validSettings()
+    }
+
+    /// Reads the configuration and resolves its secrets, returning the settings together with every
+    /// problem instead of throwing them, so `mercato preflight` can go on checking what it can.
+    ///
+    /// - Throws: `SettingsError` only when the file itself is missing or malformed.
+    static func evaluate(
+        environment: AppEnvironment, configDirectory: URL, variables: [String: String],
+        secretStore: (any SecretStore)?
+    ) async throws -> SettingsEvaluation {
+        let prepared = try prepare(environment: environment, configDirectory: configDirectory, variables: variables)
+        let names = Set(prepared.references.map(\.name))
+        let secrets: FetchedSecrets
+        if names.isEmpty {
+            secrets = .none("no secret store was consulted")
+        } else if let secretStore {
+            secrets = await FetchedSecrets.fetch(names, from: secretStore)
+        } else {
+            do {
+                let store = try AWSSecretStore(settings: prepared.secretsSettings, variables: variables)
+                secrets = await FetchedSecrets.fetch(names, from: store)
+            } catch {
+                secrets = .none(error.description)
+            }
+        }
+        return finish(prepared, variables: variables, secrets: secrets)
+    }
+
+    /// The file's entries, where secrets live and every secret reference, before any value is typed.
+    private struct Prepared {
+        var environment: AppEnvironment
+        var entries: [String: ConfigEntry]
+        var displayPath: String
+        var secretsSettings: SecretsSettings
+        var references: [SecretReference]
+    }
+
+    private static func prepare(
+        environment: AppEnvironment, configDirectory: URL, variables: [String: String]
+    ) throws -> Prepared {
         let file = configDirectory.appendingPathComponent("\(environment.rawValue).yaml")
         let display = "\(configDirectory.lastPathComponent)/\(environment.rawValue).yaml"
         let entries = try ConfigFile.entries(at: file, displayPath: display)
-        var reader = SettingsReader(entries: entries, variables: variables)
-        let settings = read(environment: environment, with: &reader)
+        // The main read reports any problem with the secrets section; this one only locates the store.
+        var scout = SettingsReader(entries: entries, variables: variables)
+        let secretsSettings = SecretsSettings.read(with: &scout, variables: variables)
+        let overrides = variables.filter { $0.key.hasPrefix("MERCATO_") }.map(\.value)
+        let references = (entries.values.map(\.raw) + overrides).flatMap(Interpolation.secretReferences(in:))
+        return Prepared(
+            environment: environment, entries: entries, displayPath: display, secretsSettings: secretsSettings,
+            references: references)
+    }
+
+    private static func finish(
+        _ prepared: Prepared, variables: [String: String], secrets: FetchedSecrets
+    ) -> SettingsEvaluation {
+        var reader = SettingsReader(entries: prepared.entries, variables: variables, secrets: secrets)
+        var settings = read(environment: prepared.environment, with: &reader)
+        settings.secrets = SecretsSettings.read(with: &reader, variables: variables)
         reader.reportUnknownKeys()
         // A key that already failed to parse would only repeat itself as a deployment refusal.
         let failedKeys = Set(reader.problems.map(\.key))
         let problems = reader.problems + DeploymentRules.problems(in: settings).filter { !failedKeys.contains($0.key) }
-        guard problems.isEmpty else { throw SettingsError(problems: problems) }
-        return settings
+        return SettingsEvaluation(
+            settings: settings, problems: problems, displayPath: prepared.displayPath,
+            secretNames: Set(prepared.references.map(\.name)), referenceCount: prepared.references.count)
     }
 
     /// The config folder: `MERCATO_CONFIG_DIR`, else `./config`.
@@ -113,5 +184,25 @@ public enum SettingsLoader {
             PostgresSettings(
                 host: host, port: port, username: username, password: password, database: name, ssl: ssl,
                 maxConnections: maxConnections))
+    }
+}
+
+/// Settings read as far as possible, with every problem found on the way.
+struct SettingsEvaluation: Sendable {
+    /// The settings, with defaults standing in for values that had problems.
+    var settings: Settings
+    var problems: [SettingsProblem]
+    /// `config/production.yaml`, for messages.
+    var displayPath: String
+    /// The distinct secrets the configuration references.
+    var secretNames: Set<String>
+    /// How many `${secret:…}` references the configuration holds.
+    var referenceCount: Int
+
+    /// The settings when there are no problems.
+    /// - Throws: `SettingsError` with every problem.
+    func validSettings() throws -> Settings {
+        guard problems.isEmpty else { throw SettingsError(problems: problems) }
+        return settings
     }
 }

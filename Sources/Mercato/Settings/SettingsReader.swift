@@ -15,13 +15,18 @@ public struct ResolvedSetting: Sendable, Equatable {
 struct SettingsReader {
     private let entries: [String: ConfigEntry]
     private let variables: [String: String]
+    private let secrets: FetchedSecrets
     private var consumed: Set<String> = []
     private(set) var problems: [SettingsProblem] = []
     private(set) var resolved: [ResolvedSetting] = []
 
-    init(entries: [String: ConfigEntry], variables: [String: String]) {
+    init(
+        entries: [String: ConfigEntry], variables: [String: String],
+        secrets: FetchedSecrets = .none("no secret store was consulted")
+    ) {
         self.entries = entries
         self.variables = variables
+        self.secrets = secrets
     }
 
     /// The override variable for a key: `database.maxConnections` → `MERCATO_DATABASE_MAX_CONNECTIONS`.
@@ -64,12 +69,18 @@ struct SettingsReader {
             record(key, fallback, secret: secret, source: "default")
             return fallback
         }
-        switch Interpolation.expand(raw.raw, variables: variables) {
+        // A value built from a secret is a secret, whatever its key is called.
+        let references = Interpolation.secretReferences(in: raw.raw)
+        let secret = secret || !references.isEmpty
+        let source =
+            references.isEmpty
+            ? raw.location : raw.location + " via " + Set(references.map(\.name)).sorted().joined(separator: ", ")
+        switch Interpolation.expand(raw.raw, variables: variables, secrets: secrets) {
         case .success(let value) where value.isEmpty:
-            record(key, fallback, secret: secret, source: raw.location)
+            record(key, fallback, secret: secret, source: source)
             return fallback
         case .success(let value):
-            record(key, value, secret: secret, source: raw.location)
+            record(key, value, secret: secret, source: source)
             return value
         case .failure(.unset(let name)):
             fail(key, "${\(name)} is not set and has no default; set \(name) or \(variable)", at: raw.location)
@@ -77,6 +88,12 @@ struct SettingsReader {
             fail(key, "'${' without a closing '}'", at: raw.location)
         case .failure(.invalidName(let name)):
             fail(key, "'\(name)' is not a valid variable name in ${…}", at: raw.location)
+        case .failure(.invalidSecretReference(let body)):
+            fail(
+                key, "'${\(body)}' is not a secret reference; write ${secret:NAME} or ${secret:NAME#key}",
+                at: raw.location)
+        case .failure(.secret(let reference, let reason)):
+            fail(key, "\(reference): \(reason)", at: raw.location, secret: reference.name)
         }
         return fallback
     }
@@ -117,12 +134,14 @@ struct SettingsReader {
     }
 
     /// Records a problem with a key that was read, naming its source and override variable.
-    mutating func fail(_ key: String, _ message: String, at location: String? = nil) {
+    mutating func fail(_ key: String, _ message: String, at location: String? = nil, secret: String? = nil) {
         let source = location ?? resolved.last(where: { $0.key == key })?.source
         let variable = Self.variableName(for: key)
         let place = [source, source?.contains(variable) == true ? nil : "override with \(variable)"]
             .compactMap { $0 }.joined(separator: "; ")
-        problems.append(SettingsProblem(key: key, message: message, location: place))
+        var problem = SettingsProblem(key: key, message: message, location: place)
+        problem.secret = secret
+        problems.append(problem)
     }
 
     /// Keys in the file that nothing read: almost always a typo that would otherwise be ignored.

@@ -6,14 +6,14 @@ struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Inspect configuration.", subcommands: [Print.self])
 
-    struct Print: ParsableCommand {
+    struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the resolved configuration of an environment; secrets are redacted.")
 
         @OptionGroup var options: EnvironmentOptions
 
-        func run() throws {
-            let settings = try options.loadSettings()
+        func run() async throws {
+            let settings = try await options.loadSettings()
             print("# environment: \(settings.environment.rawValue)")
             print(ConfigPrinter.render(settings.resolved))
         }

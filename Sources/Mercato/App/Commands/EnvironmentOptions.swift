@@ -11,13 +11,27 @@ struct EnvironmentOptions: ParsableArguments {
         help: "Folder with <env>.yaml files (default: $MERCATO_CONFIG_DIR or ./config).")
     var configDirectory: String?
 
-    func loadSettings() throws -> Settings {
+    /// Loads the environment's settings, resolving `${secret:…}` references through Secrets Manager.
+    func loadSettings() async throws -> Settings {
         let variables = ProcessInfo.processInfo.environment
         let environment = try AppEnvironment.resolve(flag: env, variables: variables)
         let directory =
             configDirectory.map { URL(fileURLWithPath: $0) }
             ?? SettingsLoader.defaultConfigDirectory(variables: variables)
-        return try SettingsLoader.load(environment: environment, configDirectory: directory, variables: variables)
+        return try await SettingsLoader.load(
+            environment: environment, configDirectory: directory, variables: variables, secretStore: nil)
+    }
+
+    /// Reads the settings and resolves their secrets as `loadSettings()` does, but returns the problems
+    /// alongside the settings instead of throwing them (for `mercato preflight`).
+    func evaluateSettings() async throws -> SettingsEvaluation {
+        let variables = ProcessInfo.processInfo.environment
+        let environment = try AppEnvironment.resolve(flag: env, variables: variables)
+        let directory =
+            configDirectory.map { URL(fileURLWithPath: $0) }
+            ?? SettingsLoader.defaultConfigDirectory(variables: variables)
+        return try await SettingsLoader.evaluate(
+            environment: environment, configDirectory: directory, variables: variables, secretStore: nil)
     }
 }
 

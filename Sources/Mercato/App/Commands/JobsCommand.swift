@@ -32,7 +32,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try options.loadSettings()
+            let settings = try await options.loadSettings()
             LoggingBootstrap.bootstrap(settings.log.quietForCommands)
             let status = JobStatus(rawValue: status) ?? .dead
             try await MercatoApplication.withApplication(settings: settings) { app in
@@ -70,7 +70,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try options.loadSettings()
+            let settings = try await options.loadSettings()
             LoggingBootstrap.bootstrap(settings.log.quietForCommands)
             guard let jobID = UUID(uuidString: id) else { throw ValidationError("ID must be a UUID") }
             try await MercatoApplication.withApplication(settings: settings) { app in
@@ -101,7 +101,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try options.loadSettings()
+            let settings = try await options.loadSettings()
             LoggingBootstrap.bootstrap(settings.log.quietForCommands)
             try await MercatoApplication.withApplication(settings: settings) { app in
                 let id = try await JobQueue.enqueue(

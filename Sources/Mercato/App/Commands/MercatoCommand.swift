@@ -9,7 +9,7 @@ public struct MercatoCommand: AsyncParsableCommand {
             version: BuildInfo.summary,
             subcommands: [
                 ServeCommand.self, MigrateCommand.self, MigrationCommand.self, SeedCommand.self, ReindexCommand.self,
-                ConfigCommand.self, JobsCommand.self,
+                ConfigCommand.self, JobsCommand.self, PreflightCommand.self, SmokeCommand.self,
             ],
             defaultSubcommand: ServeCommand.self
         )

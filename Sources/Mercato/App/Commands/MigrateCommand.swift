@@ -26,7 +26,7 @@ struct MigrateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try options.loadSettings()
+        let settings = try await options.loadSettings()
         LoggingBootstrap.bootstrap(settings.log)
         try await MercatoApplication.withApplication(settings: settings) { app in
             try await migrate(with: MigrationRunner(app: app), target: settings.database.summary)

@@ -23,7 +23,7 @@ struct SeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try options.loadSettings()
+        let settings = try await options.loadSettings()
         LoggingBootstrap.bootstrap(settings.log.quietForCommands)
         try await MercatoApplication.withApplication(settings: settings) { app in
             let pending = try await MigrationRunner(app: app).pending()
@@ -50,7 +50,7 @@ struct ReindexCommand: AsyncParsableCommand {
     @ArgumentParser.OptionGroup var options: EnvironmentOptions
 
     func run() async throws {
-        let settings = try options.loadSettings()
+        let settings = try await options.loadSettings()
         LoggingBootstrap.bootstrap(settings.log.quietForCommands)
         try await MercatoApplication.withApplication(settings: settings) { app in
             let bar = ProgressBar(noun: "products indexed")

@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings = try options.loadSettings()
+        var settings = try await options.loadSettings()
         if let hostname { settings.server.hostname = hostname }
         if let port { settings.server.port = port }
         LoggingBootstrap.bootstrap(settings.log)
