@@ -63,21 +63,16 @@ final class JobWorker: LifecycleHandler, Sendable {
         }
         loop?.cancel()
         await loop?.value
-        let inFlight = state.withLockedValue { Array($0.running.values) }
-        guard !inFlight.isEmpty else { return }
-        application.logger.notice("job worker stopping: waiting for \(inFlight.count) running job(s)")
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for task in inFlight { await task.value }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(self.settings.shutdownTimeoutSeconds))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let inFlight = state.withLockedValue { $0.running.count }
+        guard inFlight > 0 else { return }
+        application.logger.notice("job worker stopping: waiting for \(inFlight) running job(s)")
+        // Polls rather than awaiting the tasks: an awaited task's value can't be given up on at the
+        // deadline, and the whole point of the deadline is to give up.
+        let deadline = ContinuousClock.now + .seconds(settings.shutdownTimeoutSeconds)
+        var finished = false
+        while !finished && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+            finished = state.withLockedValue { $0.running.isEmpty }
         }
         guard !finished else {
             application.logger.notice("job worker stopped: every claimed job finished")
