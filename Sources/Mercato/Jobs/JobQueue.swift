@@ -42,7 +42,8 @@ enum JobQueue {
         let now = Date()
         try await db.sql.insert(into: "jobs")
             .columns(
-                "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "created_at", "updated_at")
+                "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "created_at", "updated_at"
+            )
             .values(
                 SQLBind(id), SQLBind(kind.rawValue), SQLBind(json), SQLBind(JobStatus.queued.rawValue), SQLBind(0),
                 SQLBind(maxAttempts), SQLBind(runAt), SQLBind(now), SQLBind(now)

@@ -45,9 +45,10 @@ import Vapor
             try await TestSupport.withApp(settings, migrate: false) { second in
                 try await TestSupport.withApp(settings, migrate: false) { third in
                     let apps = [first, second, third]
-                    for app in apps {
+                    for (index, app) in apps.enumerated() {
                         app.jobs.register(.testEcho, payload: JobFixtures.Echo.self) { payload, context in
-                            await recorder.record(context.jobID, attempt: context.attempt, message: payload.message)
+                            await recorder.record(
+                                context.jobID, attempt: context.attempt, message: "\(index):\(payload.message)")
                             try await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
                         }
                     }
@@ -63,7 +64,10 @@ import Vapor
                     let ids = await recorder.jobIDs
                     #expect(ids.count == total)
                     #expect(Set(ids).count == total)
-                    #expect(Set(await recorder.runs.map(\.message)).count == total)
+                    let messages = await recorder.runs.map(\.message)
+                    #expect(Set(messages.map { $0.split(separator: ":")[1] }).count == total)
+                    // every worker took part, so the claims really did race
+                    #expect(Set(messages.map { $0.split(separator: ":")[0] }).count == apps.count)
                     #expect(await recorder.attempts.allSatisfy { $0 == 1 })
                     let queued = try await Self.count(.queued, in: first)
                     let running = try await Self.count(.running, in: first)
