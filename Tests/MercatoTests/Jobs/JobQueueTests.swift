@@ -206,6 +206,34 @@ import VaporTestUtils
         }
     }
 
+    @Test func metricsCountEachOutcomeByKind() async throws {
+        try await JobFixtures.withQueue(on: .sqlite) { app in
+            // setup: one success, one retry, one dead letter
+            app.jobs.register(.testEcho, payload: JobFixtures.Echo.self) { _, _ in }
+            app.jobs.register(.testAlwaysFails, payload: JobFixtures.Echo.self) { _, _ in
+                throw JobFixtures.HandlerFailed()
+            }
+            try await JobQueue.enqueue(.testEcho, payload: JobFixtures.Echo(message: "ok"), on: app.db)
+            try await JobQueue.enqueue(.testAlwaysFails, payload: JobFixtures.Echo(message: "again"), on: app.db)
+            try await JobQueue.enqueue(
+                .testAlwaysFails, payload: JobFixtures.Echo(message: "once"), maxAttempts: 1, on: app.db)
+            // MUT
+            try await app.jobs.runDueJobs()
+            let metrics = try await app.get("/metrics").body.string
+            // validate
+            for line in [
+                #"mercato_jobs_processed_total{kind="test.echo",outcome="succeeded"} 1"#,
+                #"mercato_jobs_processed_total{kind="test.always_fails",outcome="retried"} 1"#,
+                #"mercato_jobs_processed_total{kind="test.always_fails",outcome="dead"} 1"#,
+                #"mercato_jobs_failed_total{kind="test.always_fails"} 2"#,
+                #"mercato_jobs_dead_total{kind="test.always_fails"} 1"#,
+            ] {
+                #expect(metrics.contains(line), "\(line)")
+            }
+            #expect(metrics.contains("mercato_job_duration_seconds_bucket{"))
+        }
+    }
+
     @Test func badArgumentsAreRefusedBeforeAnythingIsWritten() async throws {
         try await JobFixtures.withQueue(on: .sqlite) { app in
             await #expect(throws: JobQueueError.self) {
