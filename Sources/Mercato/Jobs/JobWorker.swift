@@ -20,6 +20,8 @@ final class JobWorker: LifecycleHandler, Sendable {
         var loop: Task<Void, Never>?
         var running: [UUID: Task<Void, Never>] = [:]
         var stopping = false
+        /// Set once `stop` stopped waiting: jobs claimed after that are left to their lease.
+        var closed = false
         var abandoned = false
     }
 
@@ -57,34 +59,35 @@ final class JobWorker: LifecycleHandler, Sendable {
     /// Stops claiming, waits (bounded by `shutdownTimeoutSeconds`) for the jobs in hand, and
     /// abandons the rest to their lease. Safe to call more than once.
     func stop() async {
-        let loop = state.withLockedValue { state -> Task<Void, Never>? in
-            state.stopping = true
-            return state.loop
+        // Only the first call waits: `serve` stops the worker on SIGTERM, and the application's
+        // shutdown asks again.
+        let (loop, alreadyStopping) = state.withLockedValue { state -> (Task<Void, Never>?, Bool) in
+            defer { state.stopping = true }
+            return (state.loop, state.stopping)
         }
+        guard !alreadyStopping else { return }
         loop?.cancel()
-        await loop?.value
-        let inFlight = state.withLockedValue { Array($0.running.values) }
-        guard !inFlight.isEmpty else { return }
-        application.logger.notice("job worker stopping: waiting for \(inFlight.count) running job(s)")
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for task in inFlight { await task.value }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(self.settings.shutdownTimeoutSeconds))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let inFlight = state.withLockedValue { $0.running.count }
+        if inFlight > 0 {
+            application.logger.notice("job worker stopping: waiting for \(inFlight) running job(s)")
         }
+        // Polls rather than awaiting the tasks: an awaited task can't be given up on at the
+        // deadline, and the point of the deadline is to give up. A poll still waiting on the
+        // database isn't waited for: whatever it may yet claim stays leased, and runs later.
+        let deadline = ContinuousClock.now + .seconds(settings.shutdownTimeoutSeconds)
+        var finished = closeIfIdle()
+        while !finished && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+            finished = closeIfIdle()
+        }
+        guard inFlight > 0 || !finished else { return }
         guard !finished else {
             application.logger.notice("job worker stopped: every claimed job finished")
             return
         }
         let leftOver = state.withLockedValue { state -> [UUID: Task<Void, Never>] in
             state.abandoned = true
+            state.closed = true
             return state.running
         }
         application.logger.warning(
@@ -95,6 +98,16 @@ final class JobWorker: LifecycleHandler, Sendable {
     }
 
     private var isStopping: Bool { state.withLockedValue { $0.stopping } }
+
+    /// With no job running, closes the worker to new jobs (atomically, so a claim returning just
+    /// now can't slip in a job nobody waits for) and returns `true`.
+    private func closeIfIdle() -> Bool {
+        state.withLockedValue { state in
+            guard state.running.isEmpty else { return false }
+            state.closed = true
+            return true
+        }
+    }
 
     private func pollUntilStopped() async {
         let executor = JobExecutor(application: application, workerID: id, settings: settings)
@@ -126,6 +139,12 @@ final class JobWorker: LifecycleHandler, Sendable {
 
     private func launch(_ job: JobRecord, executor: JobExecutor, metrics: JobMetrics) {
         state.withLockedValue { state in
+            guard !state.closed else {
+                application.logger.notice(
+                    "job claimed while the worker shut down; it keeps its lease and runs again after it expires",
+                    metadata: ["job-id": .string(job.id.uuidString.lowercased())])
+                return
+            }
             // Not a child of the polling task: cancelling the poll on shutdown must not cancel jobs.
             let task = Task {
                 _ = await executor.run(job, isAbandoned: { [weak self] in self?.isAbandoned ?? true })

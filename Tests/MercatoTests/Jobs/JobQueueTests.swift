@@ -24,16 +24,16 @@ import VaporTestUtils
                 }
             }
             // validate
-            let observed1 = try await JobFixtures.count(in: app)
-            #expect(observed1 == 0)
+            let jobsAfterRollback = try await JobFixtures.count(in: app)
+            #expect(jobsAfterRollback == 0)
 
             // MUT: the committed one is there, queued and due
             let id = try await app.db.transaction { db in
                 try await JobQueue.enqueue(.testEcho, payload: JobFixtures.Echo(message: "kept"), on: db)
             }
             // validate
-            let observed2 = try await JobFixtures.count(in: app)
-            #expect(observed2 == 1)
+            let jobsAfterCommit = try await JobFixtures.count(in: app)
+            #expect(jobsAfterCommit == 1)
             let job = try await JobFixtures.job(id, in: app)
             #expect(job.status == .queued)
             #expect(job.kind == .testEcho)
@@ -66,8 +66,8 @@ import VaporTestUtils
             let done = try await JobFixtures.job(now, in: app)
             #expect(done.status == .succeeded)
             #expect(done.finishedAt != nil && done.lockedBy == nil && done.lastError == nil)
-            let observed3 = try await JobFixtures.job(later, in: app).status
-            #expect(observed3 == .queued)
+            let laterStatus = try await JobFixtures.job(later, in: app).status
+            #expect(laterStatus == .queued)
         }
     }
 
@@ -83,8 +83,8 @@ import VaporTestUtils
                 JobKind("test.nobody_handles_this"), payload: JobFixtures.Echo(message: "x"), on: app.db)
             let garbled = try await JobQueue.enqueue(.testEcho, payload: ["text": 42], on: app.db)
             // MUT
-            let observed4 = try await app.jobs.runDueJobs()
-            #expect(observed4 == 2)
+            let ran = try await app.jobs.runDueJobs()
+            #expect(ran == 2)
             // validate: one attempt each, no retry scheduled, the reason spelled out
             let deadUnknown = try await JobFixtures.job(unknown, in: app)
             #expect(deadUnknown.status == .dead && deadUnknown.attempts == 1)
@@ -111,21 +111,21 @@ import VaporTestUtils
                 .testAlwaysFails, payload: JobFixtures.Echo(message: "doomed"), maxAttempts: 3, on: app.db)
 
             // MUT: attempt 1
-            let observed5 = try await app.jobs.runDueJobs()
-            #expect(observed5 == 1)
+            let firstRun = try await app.jobs.runDueJobs()
+            #expect(firstRun == 1)
             let afterFirst = try await JobFixtures.job(id, in: app)
             // validate: queued again, about one second out, error kept
             #expect(afterFirst.status == .queued && afterFirst.attempts == 1)
             #expect(afterFirst.lastError?.contains("the test handler always fails") == true)
             let firstDelay = afterFirst.runAt.timeIntervalSince(afterFirst.updatedAt)
             #expect(firstDelay >= 0.99 && firstDelay <= 1.11)
-            let observed6 = try await app.jobs.runDueJobs()
-            #expect(observed6 == 0)  // not due yet
+            let earlyRun = try await app.jobs.runDueJobs()
+            #expect(earlyRun == 0)  // not due yet
 
             // MUT: attempt 2, once due
             try await JobFixtures.makeDue(id, in: app)
-            let observed7 = try await app.jobs.runDueJobs()
-            #expect(observed7 == 1)
+            let secondRun = try await app.jobs.runDueJobs()
+            #expect(secondRun == 1)
             let afterSecond = try await JobFixtures.job(id, in: app)
             // validate: the delay doubled
             let secondDelay = afterSecond.runAt.timeIntervalSince(afterSecond.updatedAt)
@@ -134,15 +134,15 @@ import VaporTestUtils
 
             // MUT: attempt 3 is the last
             try await JobFixtures.makeDue(id, in: app)
-            let observed8 = try await app.jobs.runDueJobs()
-            #expect(observed8 == 1)
+            let thirdRun = try await app.jobs.runDueJobs()
+            #expect(thirdRun == 1)
             // validate: dead, and operators see why
             let dead = try await JobFixtures.job(id, in: app)
             #expect(dead.status == .dead && dead.attempts == 3 && dead.finishedAt != nil)
             #expect(await recorder.attempts == [1, 2, 3])
             try await JobFixtures.makeDue(id, in: app)
-            let observed9 = try await app.jobs.runDueJobs()
-            #expect(observed9 == 0)
+            let runAfterDeath = try await app.jobs.runDueJobs()
+            #expect(runAfterDeath == 0)
 
             let response = try await app.get(
                 "/api/v1/admin/jobs?status=dead", headers: ["Authorization": "Bearer testing-admin-token"])
@@ -168,23 +168,23 @@ import VaporTestUtils
             let expired = try await JobQueue.enqueue(.testEcho, payload: JobFixtures.Echo(message: "a"), on: app.db)
             _ = try await JobQueue.claim(
                 limit: 1, worker: "killed-worker", leaseUntil: Date().addingTimeInterval(-1), on: app.db)
-            let observed10 = try await JobFixtures.job(expired, in: app).status
-            #expect(observed10 == .running)
+            let statusBeforeReclaim = try await JobFixtures.job(expired, in: app).status
+            #expect(statusBeforeReclaim == .running)
 
             // MUT
-            let observed11 = try await app.jobs.runDueJobs()
-            #expect(observed11 == 1)
+            let ran = try await app.jobs.runDueJobs()
+            #expect(ran == 1)
             // validate: the expired one ran (its second attempt); the leased one is left alone
             #expect(await recorder.jobIDs == [expired])
             #expect(await recorder.attempts == [2])
-            let observed12 = try await JobFixtures.job(expired, in: app).status
-            #expect(observed12 == .succeeded)
+            let statusAfterReclaim = try await JobFixtures.job(expired, in: app).status
+            #expect(statusAfterReclaim == .succeeded)
             let stillLeased = try await JobFixtures.job(leased, in: app)
             #expect(stillLeased.status == .running && stillLeased.lockedBy == "busy-worker")
 
             // validate: the dead worker can't record an outcome for a job it lost
-            let observed13 = try await JobQueue.markSucceeded(expired, worker: "killed-worker", on: app.db)
-            #expect(observed13 == false)
+            let staleWorkerRecorded = try await JobQueue.markSucceeded(expired, worker: "killed-worker", on: app.db)
+            #expect(staleWorkerRecorded == false)
         }
     }
 
@@ -197,12 +197,40 @@ import VaporTestUtils
             _ = try await JobQueue.claim(
                 limit: 1, worker: "killed-worker", leaseUntil: Date().addingTimeInterval(-1), on: app.db)
             // MUT
-            let observed14 = try await app.jobs.runDueJobs()
-            #expect(observed14 == 0)
+            let ran = try await app.jobs.runDueJobs()
+            #expect(ran == 0)
             // validate
             let dead = try await JobFixtures.job(id, in: app)
             #expect(dead.status == .dead)
             #expect(dead.lastError?.contains("lease expired") == true)
+        }
+    }
+
+    @Test func metricsCountEachOutcomeByKind() async throws {
+        try await JobFixtures.withQueue(on: .sqlite) { app in
+            // setup: one success, one retry, one dead letter
+            app.jobs.register(.testEcho, payload: JobFixtures.Echo.self) { _, _ in }
+            app.jobs.register(.testAlwaysFails, payload: JobFixtures.Echo.self) { _, _ in
+                throw JobFixtures.HandlerFailed()
+            }
+            try await JobQueue.enqueue(.testEcho, payload: JobFixtures.Echo(message: "ok"), on: app.db)
+            try await JobQueue.enqueue(.testAlwaysFails, payload: JobFixtures.Echo(message: "again"), on: app.db)
+            try await JobQueue.enqueue(
+                .testAlwaysFails, payload: JobFixtures.Echo(message: "once"), maxAttempts: 1, on: app.db)
+            // MUT
+            try await app.jobs.runDueJobs()
+            let metrics = try await app.get("/metrics").body.string
+            // validate
+            for line in [
+                #"mercato_jobs_processed_total{kind="test.echo",outcome="succeeded"} 1"#,
+                #"mercato_jobs_processed_total{kind="test.always_fails",outcome="retried"} 1"#,
+                #"mercato_jobs_processed_total{kind="test.always_fails",outcome="dead"} 1"#,
+                #"mercato_jobs_failed_total{kind="test.always_fails"} 2"#,
+                #"mercato_jobs_dead_total{kind="test.always_fails"} 1"#,
+            ] {
+                #expect(metrics.contains(line), "\(line)")
+            }
+            #expect(metrics.contains("mercato_job_duration_seconds_bucket{"))
         }
     }
 
@@ -215,8 +243,8 @@ import VaporTestUtils
             await #expect(throws: JobQueueError.self) {
                 try await JobQueue.enqueue(.testEcho, payload: Double.nan, on: app.db)
             }
-            let observed15 = try await JobFixtures.count(in: app)
-            #expect(observed15 == 0)
+            let jobsWritten = try await JobFixtures.count(in: app)
+            #expect(jobsWritten == 0)
         }
     }
 

@@ -284,6 +284,20 @@ import VaporTesting
                 try spec.check(response, path: path)
             }
 
+            // Admin: the job queue, with a dead and a running job so every field is sent.
+            try await JobQueue.enqueue(JobKind("test.unhandled"), payload: ["n": 1], on: app.db)
+            try await app.jobs.runDueJobs()
+            try await JobQueue.enqueue(JobKind("test.unhandled"), payload: ["n": 2], on: app.db)
+            _ = try await JobQueue.claim(
+                limit: 1, worker: "conformance", leaseUntil: Date().addingTimeInterval(60), on: app.db)
+            for status in ["dead", "running"] {
+                let path = "/api/v1/admin/jobs?status=\(status)"
+                let response = try await app.get(path, headers: ["Authorization": "Bearer testing-admin-token"])
+                #expect(response.status == .ok)
+                let listed = try spec.check(response, path: path)
+                #expect(listed?["jobs"]?.array?.count == 1)
+            }
+
             // Operations.
             for path in ["/health/live", "/health/ready", "/version", "/api/openapi.json", "/api/openapi.yaml"] {
                 let response = try await app.get(path)
