@@ -7,10 +7,6 @@ import Testing
 /// docs/runbook.md names only commands that exist: our scripts, and `mercato` subcommands of the real
 /// command tree with options it accepts. An operator following it at 3 a.m. must never meet "no such command".
 @Suite struct RunbookTests {
-    /// Subcommands the runbook documents that land from other branches of issue 5 (`ops`); the lead removes
-    /// each here at merge, and `pendingSubcommandsHaveNotLanded` fails as soon as one is registered.
-    static let pendingSubcommands: Set<String> = ["preflight", "smoke"]
-
     static let runbookURL = TestSupport.repositoryRoot.appendingPathComponent("docs/runbook.md")
 
     @Test func everyCommandInTheRunbookExists() throws {
@@ -18,8 +14,7 @@ import Testing
         let runbook = try String(contentsOf: Self.runbookURL, encoding: .utf8)
         // MUT
         let commands = RunbookCommands.extract(from: runbook)
-        let problems = RunbookCommands.problems(
-            in: commands, repositoryRoot: TestSupport.repositoryRoot, pending: Self.pendingSubcommands)
+        let problems = RunbookCommands.problems(in: commands, repositoryRoot: TestSupport.repositoryRoot)
         // validate
         #expect(commands.count >= 10, "expected the runbook's commands, found \(commands.count)")
         #expect(problems.isEmpty, "docs/runbook.md:\n\(problems.joined(separator: "\n"))")
@@ -43,12 +38,6 @@ import Testing
         }
     }
 
-    @Test func pendingSubcommandsHaveNotLanded() {
-        let registered = Set(MercatoCommand.configuration.subcommands.compactMap { $0.configuration.commandName })
-        let landed = Self.pendingSubcommands.intersection(registered)
-        #expect(landed.isEmpty, "now registered, remove from RunbookTests.pendingSubcommands: \(landed.sorted())")
-    }
-
     @Test func checkerNamesEveryCommandThatDoesNotExist() throws {
         // setup
         let markdown = """
@@ -69,7 +58,7 @@ import Testing
         // MUT
         let commands = RunbookCommands.extract(from: markdown)
         let problems = RunbookCommands.problems(
-            in: commands, repositoryRoot: TestSupport.repositoryRoot, pending: [])
+            in: commands, repositoryRoot: TestSupport.repositoryRoot)
         // validate
         #expect(commands.count == 7)
         #expect(problems.count == 4, "\(problems)")
@@ -116,15 +105,15 @@ enum RunbookCommands {
         return commands
     }
 
-    static func problems(in commands: [RunbookCommand], repositoryRoot: URL, pending: Set<String>) -> [String] {
+    static func problems(in commands: [RunbookCommand], repositoryRoot: URL) -> [String] {
         commands.compactMap { command in
-            problem(with: command, repositoryRoot: repositoryRoot, pending: pending).map {
+            problem(with: command, repositoryRoot: repositoryRoot).map {
                 "line \(command.line): \($0)"
             }
         }
     }
 
-    private static func problem(with command: RunbookCommand, repositoryRoot: URL, pending: Set<String>) -> String? {
+    private static func problem(with command: RunbookCommand, repositoryRoot: URL) -> String? {
         guard let program = command.words.first else { return "an empty command" }
         let arguments = Array(command.words.dropFirst())
         if program.hasPrefix("scripts/") {
@@ -136,7 +125,6 @@ enum RunbookCommands {
             return "`\(program)` is not one of our commands (scripts/… or mercato SUBCOMMAND)"
         }
         guard let subcommand = arguments.first else { return "`mercato` without a subcommand" }
-        if pending.contains(subcommand) { return nil }
         let registered = MercatoCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
         guard registered.contains(subcommand) else {
             return "'\(subcommand)' is not a mercato subcommand (registered: \(registered.joined(separator: ", ")))"

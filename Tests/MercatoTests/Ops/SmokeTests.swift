@@ -7,10 +7,6 @@ import Vapor
 @testable import Mercato
 
 /// `mercato smoke` against a real server on embedded defaults.
-///
-/// The cart and checkout steps follow DEPLOY_CONTRACT.md; their tests come with the cart and
-/// checkout endpoints (until then `/api/v1/payments/config` answers 404 here, so the payments step
-/// fails and cart/checkout are not run).
 @Suite struct SmokeTests {
     /// Serves the shop on a free port, optionally with the demo catalogue, and runs `body` with its URL.
     private func withServer(products: Int, _ body: (String) async throws -> Void) async throws {
@@ -19,6 +15,7 @@ import Vapor
                 _ = try await DemoCatalogSeeder(
                     database: app.db, search: app.searchEngine, storage: app.objectStorage, seed: 42
                 ).run(products: products)
+                _ = try await DemoCommerceSeeder(database: app.db).run()
             }
             try await app.asyncBoot()
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
@@ -51,6 +48,18 @@ import Vapor
             #expect(results["catalogue"]?.detail.hasPrefix("5 products;") == true)
             #expect(results["catalogue"]?.detail.contains("in stock:") == true)
             #expect(results["search"]?.detail.contains("results") == true)
+        }
+    }
+
+    @Test func aTestModeShopPassesEveryStepIncludingCartAndCheckout() async throws {
+        try await withServer(products: 20) { baseURL in
+            // MUT
+            let results = await smoke(baseURL)
+            // validate: all seven steps, and the checkout really paid an order
+            for step in ["health", "version", "catalogue", "search", "payments", "cart", "checkout"] {
+                #expect(results[step]?.status == .ok, "\(step): \(results[step]?.detail ?? "missing")")
+            }
+            #expect(results["checkout"]?.detail.contains("paid") == true, "\(results["checkout"]?.detail ?? "")")
         }
     }
 

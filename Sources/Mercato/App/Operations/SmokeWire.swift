@@ -58,7 +58,7 @@ enum SmokeWire {
 
     struct Cart: Decodable {
         var id: UUID
-        var token: String
+        var token: String?
         var currency: String
         var items: [CartItem]
         var totals: Totals
