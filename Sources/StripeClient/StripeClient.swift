@@ -133,7 +133,7 @@ public struct StripeClient: Sendable {
             }
             let delay = retryDelay(afterAttempt: attempt)
             logger.warning(
-                "Stripe request failed; retrying with the same idempotency key",
+                "Stripe request failed in a retry-safe way; sending it again (same idempotency key)",
                 metadata: [
                     "stripe.method": "\(request.method.rawValue)", "stripe.path": "\(path)",
                     "stripe.outcome": "\(Self.summary(outcome))", "stripe.retryIn": "\(delay)",
