@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var features: FeatureFlags
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
+    /// The Stripe payment adapter's keys and address (`stripe` section).
+    public var stripe = StripeSettings()
 }
 
 public struct ServerSettings: Sendable {
