@@ -100,9 +100,7 @@ public struct StripeClient: Sendable {
         }
         if method != .GET {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            let body = ByteBuffer(string: form.encoded)
-            request.headers.add(name: "Content-Length", value: String(body.readableBytes))
-            request.body = .bytes(body)
+            request.body = .bytes(ByteBuffer(string: form.encoded))
         }
         return request
     }

@@ -161,4 +161,25 @@ struct StripePaymentProviderTests {
             _ = try provider.parseWebhook(payload: payload, headers: headers, now: now)
         }
     }
+
+    @Test(
+        "An intent becomes the port's state: redirect URL, failure message, upper-case currency, unknown status in flight"
+    )
+    func stateMapping() throws {
+        let json = """
+            {"id": "pi_5", "status": "requires_action", "amount": 2000, "currency": "eur", "client_secret": "cs",
+             "next_action": {"type": "redirect_to_url", "redirect_to_url": {"url": "https://bank.example/3ds"}},
+             "last_payment_error": {"message": "Authentication needed."}}
+            """
+        let intent = try JSONDecoder().decode(StripePaymentIntent.self, from: Data(json.utf8))
+        #expect(
+            StripePaymentProvider.state(of: intent)
+                == PaymentState(
+                    id: "pi_5", status: .requiresAction, amount: 2000, currency: "EUR", clientSecret: "cs",
+                    nextActionURL: "https://bank.example/3ds", lastFailureMessage: "Authentication needed."))
+        let future = try JSONDecoder().decode(
+            StripePaymentIntent.self,
+            from: Data(#"{"id": "pi_6", "status": "requires_reauthorization", "amount": 1, "currency": "usd"}"#.utf8))
+        #expect(StripePaymentProvider.state(of: future).status == .processing)
+    }
 }
