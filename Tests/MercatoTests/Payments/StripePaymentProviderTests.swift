@@ -40,6 +40,27 @@ struct StripePaymentProviderContractTests {
     @Test func forgedOrStaleWebhooks() throws {
         PaymentProviderContract.forgedOrStaleWebhooks(try StripeContract.subject())
     }
+
+    /// Not a contract clause (the port creates automatically captured payments), but the adapter must
+    /// capture an intent authorised with `capture_method=manual`, in part or in full.
+    @Test func captureOfAnAuthorisedPayment() async throws {
+        // setup: an intent authorised for 3000 with manual capture, confirmed through the provider
+        let subject = try StripeContract.subject()
+        let provider = try #require(subject.provider as? StripePaymentProvider)
+        let methods = try await subject.makeMethods()
+        let intent = try await provider.client.createPaymentIntent(
+            StripePaymentIntentCreate(amount: 3000, currency: "eur", captureMethod: "manual"),
+            idempotencyKey: PaymentProviderContract.key("create"))
+        let authorised = try await provider.confirmPayment(
+            id: intent.id, method: methods.success, idempotencyKey: PaymentProviderContract.key("confirm"))
+        #expect(authorised.status == .requiresCapture)
+        // MUT
+        let captured = try await provider.capturePayment(
+            id: intent.id, amount: nil, idempotencyKey: PaymentProviderContract.key("capture"))
+        // validate
+        #expect(captured.status == .succeeded)
+        #expect(try await provider.retrievePayment(id: intent.id).status == .succeeded)
+    }
 }
 
 /// What is particular to the Stripe adapter.
