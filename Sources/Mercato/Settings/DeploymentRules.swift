@@ -16,6 +16,9 @@ enum DeploymentRules {
         if settings.adapters.cache == .redis, (settings.redis.host ?? "").isEmpty {
             refuse("redis.host", "the redis cache adapter needs a Redis host")
         }
+        for problem in StripeSettings.deploymentProblems(in: settings) {
+            refuse(problem.key, problem.message)
+        }
         if settings.redis.cluster {
             refuse("redis.cluster", "Redis cluster mode is not supported yet; use a primary endpoint (cluster: false)")
         }

@@ -18,6 +18,8 @@ public struct Settings: Sendable {
     public var jobs = JobSettings()
     /// Where `${secret:…}` references are resolved.
     public var secrets = SecretsSettings()
+    /// The Stripe payment adapter's keys and address (`stripe` section).
+    public var stripe = StripeSettings()
 }
 
 public struct ServerSettings: Sendable {

@@ -145,10 +145,11 @@ public enum SettingsLoader {
         let checkout = CheckoutSettings.read(with: &reader)
         let features = reader.featureFlags()
         let jobs = JobSettings(reading: &reader)
+        let stripe = StripeSettings.read(with: &reader)
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
             adapters: adapters, storage: storage, admin: admin, storefront: storefront, checkout: checkout,
-            features: features, resolved: reader.resolved, jobs: jobs)
+            features: features, resolved: reader.resolved, jobs: jobs, stripe: stripe)
     }
 
     private static func readStorefront(with reader: inout SettingsReader) -> StorefrontSettings {
