@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Mercato", targets: ["Mercato"]),
         .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "AWSClient", targets: ["AWSClient"]),
+        .library(name: "SMTPClient", targets: ["SMTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -46,6 +47,7 @@ let package = Package(
             dependencies: [
                 "RedisClient",
                 "AWSClient",
+                "SMTPClient",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -87,6 +89,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SMTPClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RedisClientTests",
             dependencies: [
@@ -102,12 +114,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SMTPClientTests",
+            dependencies: [
+                "SMTPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MercatoTests",
             dependencies: [
                 "Mercato",
                 "mercato",
                 "RedisClient",
                 "AWSClient",
+                "SMTPClient",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Fluent", package: "fluent"),
