@@ -17,6 +17,10 @@ enum TestServices {
     static var s3AuthEndpoint: String? { value("MERCATO_TEST_S3_AUTH_ENDPOINT") }
 
     static var s3Enabled: Bool { s3Endpoint != nil || required }
+
+    /// A `moto_server` for SES v2 (`MERCATO_TEST_SES_ENDPOINT`); it may be the same server as S3.
+    static var sesEndpoint: String? { value("MERCATO_TEST_SES_ENDPOINT") }
+    static var sesEnabled: Bool { sesEndpoint != nil || required }
     static var s3AuthEnabled: Bool { s3AuthEndpoint != nil || required }
 
     static func missing(_ variable: String) -> Comment {
