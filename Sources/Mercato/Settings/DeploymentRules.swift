@@ -16,6 +16,9 @@ enum DeploymentRules {
         if settings.adapters.cache == .redis, (settings.redis.host ?? "").isEmpty {
             refuse("redis.host", "the redis cache adapter needs a Redis host")
         }
+        if settings.adapters.mailer == .smtp, (settings.mail.smtp.host ?? "").isEmpty {
+            refuse("mail.smtp.host", "the smtp mailer needs an SMTP host")
+        }
         if settings.redis.cluster {
             refuse("redis.cluster", "Redis cluster mode is not supported yet; use a primary endpoint (cluster: false)")
         }
@@ -34,6 +37,14 @@ enum DeploymentRules {
         }
         if !settings.server.baseURL.lowercased().hasPrefix("https://") {
             refuse("server.baseURL", "production requires an https:// base URL, got '\(settings.server.baseURL)'")
+        }
+        if [.file, .log].contains(settings.adapters.mailer) {
+            refuse(
+                "adapters.mailer",
+                "production cannot deliver email with the \(settings.adapters.mailer.rawValue) mailer; use smtp or ses")
+        }
+        if settings.mail.from == nil {
+            refuse("mail.from", "production requires a sender address such as 'Shop <orders@example.com>'")
         }
         if [.trace, .debug].contains(settings.log.level) {
             refuse("log.level", "production must not log at \(settings.log.level.rawValue) level")

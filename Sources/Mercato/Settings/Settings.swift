@@ -12,6 +12,7 @@ public struct Settings: Sendable {
     public var admin: AdminSettings
     public var storefront: StorefrontSettings
     public var features: FeatureFlags
+    public var mail: MailSettings
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
 }

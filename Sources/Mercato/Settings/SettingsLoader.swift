@@ -72,10 +72,11 @@ public enum SettingsLoader {
         let admin = AdminSettings(token: reader.text("admin.token", secret: true))
         let storefront = readStorefront(with: &reader)
         let features = reader.featureFlags()
+        let mail = reader.mailSettings()
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
             adapters: adapters, storage: storage, admin: admin, storefront: storefront, features: features,
-            resolved: reader.resolved)
+            mail: mail, resolved: reader.resolved)
     }
 
     private static func readStorefront(with reader: inout SettingsReader) -> StorefrontSettings {

@@ -17,6 +17,7 @@ enum TestSupport {
     static let deployedVariables = [
         "BASE_URL": "https://shop.example.com", "DB_HOST": "db.internal", "DB_PASSWORD": "db-password",
         "REDIS_HOST": "redis.internal", "S3_BUCKET": "mercato-media", "ADMIN_TOKEN": String(repeating: "a", count: 40),
+        "MAIL_FROM": "Mercato <orders@shop.example.com>",
     ]
 
     static var configDirectory: URL { repositoryRoot.appendingPathComponent("config") }
