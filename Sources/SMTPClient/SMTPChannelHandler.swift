@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -20,6 +21,13 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     private var waiting = CircularBuffer<EventLoopPromise<SMTPReply>>()
     private var unclaimed = CircularBuffer<SMTPReply>()
     private var terminalError: SMTPError?
+    /// The first failure, readable off the event loop: a write that never reaches this handler
+    /// (the channel already closed) reports the real cause, such as a failed TLS handshake.
+    let firstFailure: NIOLockedValueBox<SMTPError?>
+
+    init(firstFailure: NIOLockedValueBox<SMTPError?>) {
+        self.firstFailure = firstFailure
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = Self.unwrapOutboundIn(data)
@@ -70,7 +78,10 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     }
 
     private func fail(with error: SMTPError) {
-        if terminalError == nil { terminalError = error }
+        if terminalError == nil {
+            terminalError = error
+            firstFailure.withLockedValue { if $0 == nil { $0 = error } }
+        }
         while let promise = waiting.popFirst() {
             promise.fail(terminalError ?? error)
         }

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -13,12 +14,15 @@ public final class SMTPConnection: Sendable {
     public let capabilities: SMTPCapabilities
     let channel: any Channel
     let configuration: SMTPConfiguration
+    private let firstFailure: NIOLockedValueBox<SMTPError?>
     private let logger: Logger
 
     private init(
-        channel: any Channel, configuration: SMTPConfiguration, capabilities: SMTPCapabilities, logger: Logger
+        channel: any Channel, configuration: SMTPConfiguration, capabilities: SMTPCapabilities,
+        firstFailure: NIOLockedValueBox<SMTPError?>, logger: Logger
     ) {
         self.channel = channel
+        self.firstFailure = firstFailure
         self.configuration = configuration
         self.capabilities = capabilities
         self.logger = logger
@@ -34,13 +38,14 @@ public final class SMTPConnection: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "mercato.smtp")
     ) async throws -> SMTPConnection {
+        let firstFailure = NIOLockedValueBox<SMTPError?>(nil)
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(SMTPChannelHandler())
+                    try channel.pipeline.syncOperations.addHandler(SMTPChannelHandler(firstFailure: firstFailure))
                 }
             }
         let channel: any Channel
@@ -52,11 +57,12 @@ public final class SMTPConnection: Sendable {
             throw SMTPError.connectionFailed("\(configuration.host):\(configuration.port): \(error)")
         }
         do {
-            let session = Session(channel: channel, timeout: configuration.replyTimeout)
+            let session = Session(channel: channel, timeout: configuration.replyTimeout, firstFailure: firstFailure)
             let capabilities = try await handshake(session, configuration: configuration)
             logger.debug("SMTP session open", metadata: ["smtp.server": "\(configuration.host):\(configuration.port)"])
             return SMTPConnection(
-                channel: channel, configuration: configuration, capabilities: capabilities, logger: logger)
+                channel: channel, configuration: configuration, capabilities: capabilities, firstFailure: firstFailure,
+                logger: logger)
         } catch {
             try? await channel.close()
             throw error
@@ -156,7 +162,7 @@ public final class SMTPConnection: Sendable {
             try Self.validate(address, utf8Allowed: utf8Allowed)
         }
         let needsUTF8 = !([sender] + recipients).allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
-        let session = Session(channel: channel, timeout: configuration.replyTimeout)
+        let session = Session(channel: channel, timeout: configuration.replyTimeout, firstFailure: firstFailure)
         var data = channel.allocator.buffer(capacity: 4096)
         Self.writeDotStuffed(message, into: &data)
         if let limit = capabilities.maximumMessageBytes, data.readableBytes > limit {
@@ -178,7 +184,7 @@ public final class SMTPConnection: Sendable {
 
     /// Ends the session politely and closes the socket; never throws, since the mail is already sent.
     public func quit() async {
-        let session = Session(channel: channel, timeout: .seconds(5))
+        let session = Session(channel: channel, timeout: .seconds(5), firstFailure: firstFailure)
         _ = try? await session.exchange("QUIT", stage: "the QUIT reply")
         try? await channel.close()
     }
@@ -231,6 +237,7 @@ public final class SMTPConnection: Sendable {
 private struct Session: Sendable {
     let channel: any Channel
     let timeout: Duration
+    let firstFailure: NIOLockedValueBox<SMTPError?>
 
     func expect(_ code: Int, command: String) async throws {
         let reply = try await exchange(command, stage: "the reply to \(command.split(separator: " ").first ?? "")")
@@ -249,7 +256,8 @@ private struct Session: Sendable {
             channel.close(promise: nil)
         }
         channel.writeAndFlush(SMTPExchange(payload: payload, promise: promise)).whenFailure { error in
-            promise.fail(SMTPChannelHandler.map(error, otherwise: .connectionClosed))
+            promise.fail(
+                firstFailure.withLockedValue { $0 } ?? SMTPChannelHandler.map(error, otherwise: .connectionClosed))
         }
         defer { timer.cancel() }
         return try await promise.futureResult.get()
