@@ -118,6 +118,7 @@ let package = Package(
             name: "SMTPClientTests",
             dependencies: [
                 "SMTPClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

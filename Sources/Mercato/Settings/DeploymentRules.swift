@@ -43,6 +43,9 @@ enum DeploymentRules {
                 "adapters.mailer",
                 "production cannot deliver email with the \(settings.adapters.mailer.rawValue) mailer; use smtp or ses")
         }
+        if settings.adapters.mailer == .smtp, settings.mail.smtp.password != nil, !settings.mail.smtp.startTLS {
+            refuse("mail.smtp.startTLS", "production must not send SMTP credentials without STARTTLS")
+        }
         if settings.mail.from == nil {
             refuse("mail.from", "production requires a sender address such as 'Shop <orders@example.com>'")
         }

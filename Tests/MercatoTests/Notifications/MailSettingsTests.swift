@@ -67,6 +67,15 @@ import Testing
         #expect(found.first?.location == "set MERCATO_MAIL_FROM")
     }
 
+    @Test func productionRefusesSMTPCredentialsInTheClear() {
+        let yaml =
+            productionBase
+            + "  mailer: smtp\nmail:\n  from: orders@example.com\n  smtp:\n    host: smtp.example.com\n"
+            + "    username: mercato\n    password: secret\n    startTLS: false\n"
+        let found = problems(yaml, environment: .production)
+        #expect(found.map(\.key) == ["mail.smtp.startTLS"])
+    }
+
     @Test func aSenderThatIsNotAnAddressIsNamed() {
         let found = problems("mail:\n  from: Mercato Shop\n", environment: .development)
         #expect(found.map(\.key) == ["mail.from"])
