@@ -21,6 +21,9 @@ enum TestServices {
     /// A `moto_server` for Secrets Manager (it may be the same one as S3's).
     static var secretsEndpoint: String? { value("MERCATO_TEST_SECRETS_ENDPOINT") }
     static var secretsEnabled: Bool { secretsEndpoint != nil || required }
+    /// A `moto_server` for SES v2 (`MERCATO_TEST_SES_ENDPOINT`); it may be the same server as S3.
+    static var sesEndpoint: String? { value("MERCATO_TEST_SES_ENDPOINT") }
+    static var sesEnabled: Bool { sesEndpoint != nil || required }
     static var s3AuthEnabled: Bool { s3AuthEndpoint != nil || required }
 
     static func missing(_ variable: String) -> Comment {

@@ -8,6 +8,7 @@ import Vapor
 enum AdapterSetup {
     static func configure(_ app: Application, settings: Settings) throws {
         app.objectStorage = try objectStorage(for: settings, app: app)
+        app.mailer = try mailer(for: settings, app: app)
         let cache = ResilientCache(
             backend: try cacheBackend(for: settings, app: app), metrics: app.metrics, logger: app.logger)
         app.dataCache = cache

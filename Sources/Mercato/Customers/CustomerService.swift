@@ -11,7 +11,7 @@ struct CustomerService {
 
     /// Creates an account; the email must be new.
     func register(email rawEmail: String, password: String, name rawName: String) async throws -> Customer {
-        let email = try EmailAddress.validated(rawEmail)
+        let email = try CustomerEmail.validated(rawEmail)
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else {
             throw InvalidField(name: "name", problem: "is required (at most 200 characters)")
@@ -91,7 +91,7 @@ struct CustomerService {
     /// Starts a password reset: a single-use token valid for an hour, and the email carrying it,
     /// queued in one transaction. Unknown addresses get no email and no different answer.
     func requestPasswordReset(email rawEmail: String) async throws {
-        let email = try EmailAddress.validated(rawEmail)
+        let email = try CustomerEmail.validated(rawEmail)
         guard let customer = try await Customer.query(on: db).filter(\.$email == email).first() else { return }
         let token = SecretToken.generate()
         let minutes = 60

@@ -26,7 +26,7 @@ struct CheckoutService {
     func placeOrder(
         cart: Cart, request: CheckoutRequest, customerID: UUID?, actor: String = "customer"
     ) async throws -> (order: Order, token: String) {
-        let email = try EmailAddress.validated(request.email)
+        let email = try CustomerEmail.validated(request.email)
         let address = try request.shippingAddress.validated()
         let methodCode = request.shippingMethod.trimmingCharacters(in: .whitespaces)
         let settings = app.settings.checkout

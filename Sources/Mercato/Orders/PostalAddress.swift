@@ -56,7 +56,7 @@ struct InvalidField: AppError {
     var reason: String { "\(name) \(problem)" }
 }
 
-enum EmailAddress {
+enum CustomerEmail {
     /// A plausible address, trimmed and lower-cased; the mailbox itself is checked by mail delivery.
     static func validated(_ raw: String, field: String = "email") throws -> String {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()

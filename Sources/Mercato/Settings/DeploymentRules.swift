@@ -19,6 +19,9 @@ enum DeploymentRules {
         for problem in StripeSettings.deploymentProblems(in: settings) {
             refuse(problem.key, problem.message)
         }
+        if settings.adapters.mailer == .smtp, (settings.mail.smtp.host ?? "").isEmpty {
+            refuse("mail.smtp.host", "the smtp mailer needs an SMTP host")
+        }
         if settings.redis.cluster {
             refuse("redis.cluster", "Redis cluster mode is not supported yet; use a primary endpoint (cluster: false)")
         }
@@ -37,6 +40,17 @@ enum DeploymentRules {
         }
         if !settings.server.baseURL.lowercased().hasPrefix("https://") {
             refuse("server.baseURL", "production requires an https:// base URL, got '\(settings.server.baseURL)'")
+        }
+        if [.file, .log].contains(settings.adapters.mailer) {
+            refuse(
+                "adapters.mailer",
+                "production cannot deliver email with the \(settings.adapters.mailer.rawValue) mailer; use smtp or ses")
+        }
+        if settings.adapters.mailer == .smtp, settings.mail.smtp.password != nil, !settings.mail.smtp.startTLS {
+            refuse("mail.smtp.startTLS", "production must not send SMTP credentials without STARTTLS")
+        }
+        if settings.mail.from == nil {
+            refuse("mail.from", "production requires a sender address such as 'Shop <orders@example.com>'")
         }
         if [.trace, .debug].contains(settings.log.level) {
             refuse("log.level", "production must not log at \(settings.log.level.rawValue) level")

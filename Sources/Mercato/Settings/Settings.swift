@@ -13,6 +13,7 @@ public struct Settings: Sendable {
     public var storefront: StorefrontSettings
     public var checkout: CheckoutSettings
     public var features: FeatureFlags
+    public var mail: MailSettings
     /// Every key as resolved, for `mercato config print`.
     public var resolved: [ResolvedSetting]
     public var jobs = JobSettings()

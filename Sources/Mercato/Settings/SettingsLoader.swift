@@ -146,10 +146,11 @@ public enum SettingsLoader {
         let features = reader.featureFlags()
         let jobs = JobSettings(reading: &reader)
         let stripe = StripeSettings.read(with: &reader)
+        let mail = reader.mailSettings()
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
             adapters: adapters, storage: storage, admin: admin, storefront: storefront, checkout: checkout,
-            features: features, resolved: reader.resolved, jobs: jobs, stripe: stripe)
+            features: features, mail: mail, resolved: reader.resolved, jobs: jobs, stripe: stripe)
     }
 
     private static func readStorefront(with reader: inout SettingsReader) -> StorefrontSettings {

@@ -126,6 +126,9 @@ import Testing
               ssl: false
             adapters:
               payments: test
+              mailer: ses
+            mail:
+              from: orders@example.com
             """
         // MUT
         let found = problems(yaml, environment: .production)

@@ -18,6 +18,7 @@ enum TestSupport {
         "BASE_URL": "https://shop.example.com", "DB_HOST": "db.internal", "DB_PASSWORD": "db-password",
         "REDIS_HOST": "redis.internal", "S3_BUCKET": "mercato-media", "ADMIN_TOKEN": String(repeating: "a", count: 40),
         "STRIPE_SECRET_KEY": "sk_test_deployed", "STRIPE_WEBHOOK_SECRET": "whsec_deployed",
+        "MAIL_FROM": "Mercato <orders@shop.example.com>",
     ]
 
     static var configDirectory: URL { repositoryRoot.appendingPathComponent("config") }
