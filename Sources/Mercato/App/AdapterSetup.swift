@@ -50,7 +50,8 @@ enum AdapterSetup {
             return TestPaymentProvider(
                 database: { [unowned app] in app.db }, webhookSecret: settings.checkout.testWebhookSecret)
         case .stripe:
-            throw AdapterUnavailable(port: "payments", adapter: "stripe")
+            return try StripePaymentProvider(
+                settings: settings.stripe, httpClient: app.http.client.shared, logger: app.logger)
         }
     }
 

@@ -26,7 +26,7 @@ struct PaymentRoutes: RouteCollection {
         let isTest = provider is TestPaymentProvider
         return PaymentConfig(
             provider: provider.name, liveMode: provider.isLiveMode,
-            publishableKey: req.application.settings.resolved.first { $0.key == "stripe.publishableKey" }?.value,
+            publishableKey: isTest ? nil : req.application.settings.stripe.publishableKey,
             testCards: isTest
                 ? [
                     "succeeds": TestPaymentProvider.Card.succeeds, "declines": TestPaymentProvider.Card.declines,

@@ -10,10 +10,14 @@ public struct StripeSettings: Sendable, Equatable {
     public var apiBaseURL: String?
     /// How long one attempt at a Stripe call may take.
     public var timeoutSeconds: Int
+    /// `pk_test_…` / `pk_live_…`: public, handed to Stripe.js in the browser.
+    public var publishableKey: String?
 
     public init(
-        secretKey: String? = nil, webhookSecret: String? = nil, apiBaseURL: String? = nil, timeoutSeconds: Int = 30
+        secretKey: String? = nil, webhookSecret: String? = nil, apiBaseURL: String? = nil, timeoutSeconds: Int = 30,
+        publishableKey: String? = nil
     ) {
+        self.publishableKey = publishableKey
         self.secretKey = secretKey
         self.webhookSecret = webhookSecret
         self.apiBaseURL = apiBaseURL
@@ -29,7 +33,12 @@ extension StripeSettings {
             secretKey: reader.text("stripe.secretKey", secret: true),
             webhookSecret: reader.text("stripe.webhookSecret", secret: true),
             apiBaseURL: reader.text("stripe.apiBaseURL"),
-            timeoutSeconds: reader.integer("stripe.timeoutSeconds", default: 30, range: 1...120))
+            timeoutSeconds: reader.integer("stripe.timeoutSeconds", default: 30, range: 1...120),
+            publishableKey: reader.text("stripe.publishableKey"))
+        if let key = settings.publishableKey, !key.hasPrefix("pk_") {
+            reader.fail("stripe.publishableKey", "must be a publishable key (pk_test_…, pk_live_…)")
+            settings.publishableKey = nil
+        }
         if let key = settings.secretKey, !(key.hasPrefix("sk_") || key.hasPrefix("rk_")) {
             reader.fail(
                 "stripe.secretKey",
