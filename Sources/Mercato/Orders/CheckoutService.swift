@@ -113,7 +113,13 @@ struct CheckoutService {
         }
         // Listing and product pages show "out of stock" from the catalogue cache.
         if exhausted { try await app.catalogCache.invalidate() }
-        _ = try? await PaymentFlow(app: app).ensurePayment(for: order)
+        do {
+            try await PaymentFlow(app: app).ensurePayment(for: order)
+        } catch {
+            // The order stands; paying it creates the payment again (same idempotency key).
+            app.logger.warning(
+                "could not open the payment yet", metadata: ["order": .string(order.number), "error": "\(error)"])
+        }
         return (order, token)
     }
 }

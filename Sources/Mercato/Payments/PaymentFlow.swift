@@ -21,8 +21,9 @@ struct PaymentFlow {
         let orderID = try order.requireID()
         let payment = try await provider.createPayment(
             PaymentRequest(
+                // No receipt email: the shop sends its own confirmation, a provider receipt would be a second one.
                 orderID: orderID, orderNumber: order.number, amount: order.total, currency: order.currency,
-                customerEmail: order.email, idempotencyKey: "order-\(orderID)-payment"))
+                customerEmail: nil, idempotencyKey: "order-\(orderID)-payment"))
         try await app.db.sql.raw(
             """
             UPDATE orders SET payment_id = \(bind: payment.id), updated_at = \(bind: Date())
