@@ -98,4 +98,18 @@ import VaporTesting
             #expect(fits.0 == .ok)
         }
     }
+
+    @Test func adminJobListRefusesEmptyParametersAsTheDocumentSays() async throws {
+        try await CommerceFixtures.withShop(Self.catalogue) { app in
+            for query in ["limit=", "status=", "limit=&status=dead"] {
+                // MUT
+                let response = try await app.get("/api/v1/admin/jobs?\(query)", headers: Self.admin)
+                // validate: a 400 naming the parameter, as for every other query parameter
+                #expect(response.status == .badRequest, "\(query)")
+                #expect(CommerceFixtures.errorCode(response.body) == "invalid_parameter", "\(query)")
+            }
+            let absent = try await app.get("/api/v1/admin/jobs", headers: Self.admin)
+            #expect(absent.status == .ok)
+        }
+    }
 }
