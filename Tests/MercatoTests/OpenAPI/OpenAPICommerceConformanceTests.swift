@@ -300,6 +300,16 @@ import VaporTesting
             try await Self.call(
                 app, &spec, .POST, "/api/v1/admin/jobs/\(jobID)/retry", headers: Self.admin, expect: .conflict)
 
+            // A body past the 16 kB the server reads: only a real HTTP server enforces the limit.
+            var tooLarge: TestingHTTPResponse?
+            try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).test(
+                .POST, "/api/v1/customers", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"name": ""# + String(repeating: "a", count: 20_000) + #""}"#)
+            ) { tooLarge = $0 }
+            let tooLargeResponse = try #require(tooLarge)
+            #expect(tooLargeResponse.status == .payloadTooLarge)
+            try spec.check(tooLargeResponse, method: "POST", path: "/api/v1/customers")
+
             // Every field of every schema these operations answer with was sent at least once.
             let exercised = spec.operations.filter { operation in
                 ["carts", "checkout", "orders", "shipping-methods", "customers", "auth", "me", "payments", "webhooks"]
