@@ -318,6 +318,9 @@ import VaporTesting
                         .contains { operation.contains("/api/v1/admin/\($0)") }
             }
             #expect(exercised.count == 36)
+            #expect(
+                exercised.subtracting(spec.checkedOperations).isEmpty,
+                "never checked: \(exercised.subtracting(spec.checkedOperations).sorted())")
             let documented = spec.documentedProperties(of: spec.schemasReachable(fromResponsesOf: exercised))
             let unseen = documented.subtracting(spec.validator.seenProperties).subtracting([
                 "PaymentConfig.publishableKey"  // only with the Stripe provider

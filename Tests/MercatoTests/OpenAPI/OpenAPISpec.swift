@@ -12,6 +12,8 @@ struct OpenAPISpec {
 
     let document: JSONValue
     var validator: SchemaValidator
+    /// `GET /api/v1/products/{slug}`, … for every operation a response was checked for.
+    private(set) var checkedOperations: Set<String> = []
 
     init(document: JSONValue) {
         self.document = document
@@ -117,6 +119,7 @@ struct OpenAPISpec {
             self.template(for: concrete), "\(concrete) is not documented", sourceLocation: sourceLocation)
         let operation = try #require(
             self.operation(method, template), "\(method) \(template) is not documented", sourceLocation: sourceLocation)
+        checkedOperations.insert("\(method) \(template)")
         let status = String(response.status.code)
         let documented = try #require(
             operation["responses"]?[status].map(resolved),
