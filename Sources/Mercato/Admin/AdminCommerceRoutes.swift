@@ -140,15 +140,20 @@ struct AdminCommerceRoutes: RouteCollection {
             throw InvalidField(
                 name: "zone", problem: "must list country codes or country-region codes: DE,AT,US-CA or *")
         }
+        // Checked whenever given, not only for the rate kind that uses them: nothing invalid is stored.
+        if let amount = input.flatAmount, amount < 0 {
+            throw InvalidField(name: "flatAmount", problem: "must not be negative")
+        }
+        if let bands = input.weightBands, !bands.allSatisfy({ $0.upToGrams > 0 && $0.amount >= 0 }) {
+            throw InvalidField(name: "weightBands", problem: "need upToGrams > 0 and amount >= 0 in every band")
+        }
         switch input.rateKind {
         case .flat:
-            guard let amount = input.flatAmount, amount >= 0 else {
+            guard input.flatAmount != nil else {
                 throw InvalidField(name: "flatAmount", problem: "is required for a flat rate and must not be negative")
             }
         case .weight:
-            guard let bands = input.weightBands, !bands.isEmpty,
-                bands.allSatisfy({ $0.upToGrams > 0 && $0.amount >= 0 })
-            else {
+            guard let bands = input.weightBands, !bands.isEmpty else {
                 throw InvalidField(
                     name: "weightBands", problem: "needs at least one band with upToGrams > 0 and amount >= 0")
             }
@@ -198,7 +203,8 @@ struct AdminCommerceRoutes: RouteCollection {
         }
         let name = input.name.trimmingCharacters(in: .whitespaces)
         guard (1...100) ~= name.count else { throw InvalidField(name: "name", problem: "must be 1–100 characters") }
-        if let region = input.region, !(1...10 ~= region.count) {
+        // Unicode scalars, as the OpenAPI document's maxLength counts them.
+        if let region = input.region, !(1...10 ~= region.unicodeScalars.count) {
             throw InvalidField(name: "region", problem: "must be 1–10 characters")
         }
         let rate = TaxRate(country: country, region: input.region, name: name, rateBasisPoints: input.rateBasisPoints)

@@ -62,7 +62,8 @@ struct AdminOrderRoutes: RouteCollection {
             throw InvalidField(
                 name: "to", problem: "'\(next.rawValue)' follows from payments and refunds, not a manual transition")
         }
-        guard (body.note?.count ?? 0) <= 500 else {
+        // Unicode scalars, as the OpenAPI document's maxLength counts them.
+        guard (body.note?.unicodeScalars.count ?? 0) <= 500 else {
             throw InvalidField(name: "note", problem: "must be at most 500 characters")
         }
         let shipment =

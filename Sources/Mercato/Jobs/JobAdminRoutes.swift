@@ -31,9 +31,10 @@ struct JobAdminRoutes: RouteCollection {
         return try Self.json(job.toDTO())
     }
 
-    /// `dead` when absent: the list operators come here for.
+    /// `dead` when absent: the list operators come here for. Present but empty (`?status=`) is an
+    /// error, as for every other query parameter of the API and as the OpenAPI document says.
     static func status(from raw: String?) throws -> JobStatus {
-        guard let raw, !raw.isEmpty else { return .dead }
+        guard let raw else { return .dead }
         guard let status = JobStatus(rawValue: raw) else {
             let known = JobStatus.allCases.map(\.rawValue).joined(separator: ", ")
             throw InvalidParameter(name: "status", problem: "'\(raw)' is not one of \(known)")
@@ -42,7 +43,7 @@ struct JobAdminRoutes: RouteCollection {
     }
 
     static func limit(from raw: String?) throws -> Int {
-        guard let raw, !raw.isEmpty else { return defaultLimit }
+        guard let raw else { return defaultLimit }
         guard let limit = Int(raw), (1...maximumLimit).contains(limit) else {
             throw InvalidParameter(name: "limit", problem: "must be a whole number from 1 to \(maximumLimit)")
         }

@@ -46,7 +46,8 @@ struct OrderRoutes: RouteCollection {
                 }
                 return .testCard(number: digits)
             case (nil, let id?):
-                guard !id.isEmpty, id.count <= 255 else {
+                // Unicode scalars, as the OpenAPI document's maxLength counts them.
+                guard !id.isEmpty, id.unicodeScalars.count <= 255 else {
                     throw InvalidField(name: "paymentMethod", problem: "must be a payment method id")
                 }
                 return .providerMethod(id: id)

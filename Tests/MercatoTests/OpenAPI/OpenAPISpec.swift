@@ -12,6 +12,8 @@ struct OpenAPISpec {
 
     let document: JSONValue
     var validator: SchemaValidator
+    /// `GET /api/v1/products/{slug}`, … for every operation a response was checked for.
+    private(set) var checkedOperations: Set<String> = []
 
     init(document: JSONValue) {
         self.document = document
@@ -71,6 +73,37 @@ struct OpenAPISpec {
         return result
     }
 
+    /// Component schemas the responses of these operations (`"POST /api/v1/carts"`) can contain,
+    /// following `$ref`s transitively.
+    func schemasReachable(fromResponsesOf operations: Set<String>) -> Set<String> {
+        var found: Set<String> = []
+        func visit(_ value: JSONValue) {
+            if let reference = value["$ref"]?.string {
+                let name = String(reference.split(separator: "/").last ?? "")
+                if reference.hasPrefix("#/components/schemas/") {
+                    guard found.insert(name).inserted else { return }
+                }
+                if let target = validator.resolve(reference) { visit(target) }
+            }
+            for member in value.object?.values.map({ $0 }) ?? [] { visit(member) }
+            for element in value.array ?? [] { visit(element) }
+        }
+        for operation in operations {
+            let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let responses = self.operation(parts[0], parts[1])?["responses"] else { continue }
+            visit(responses)
+        }
+        return found
+    }
+
+    /// `Schema.property` for every top-level property of these component schemas.
+    func documentedProperties(of schemas: Set<String>) -> Set<String> {
+        Set(
+            schemas.flatMap { name in
+                (document["components"]?["schemas"]?[name]?["properties"]?.object ?? [:]).keys.map { "\(name).\($0)" }
+            })
+    }
+
     /// Checks a real response against the document: its status is documented for the operation,
     /// required headers are present and match, the content type is the documented one, and a JSON
     /// body has exactly the keys and value types the schema allows. Problems are recorded as issues.
@@ -86,6 +119,7 @@ struct OpenAPISpec {
             self.template(for: concrete), "\(concrete) is not documented", sourceLocation: sourceLocation)
         let operation = try #require(
             self.operation(method, template), "\(method) \(template) is not documented", sourceLocation: sourceLocation)
+        checkedOperations.insert("\(method) \(template)")
         let status = String(response.status.code)
         let documented = try #require(
             operation["responses"]?[status].map(resolved),
@@ -126,6 +160,21 @@ struct OpenAPISpec {
 }
 
 extension Application {
+    /// One request with an optional JSON body through the in-memory tester, returning the response.
+    func send(
+        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], json: [String: Any]? = nil
+    ) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        var headers = headers
+        var body: ByteBuffer?
+        if let json {
+            headers.replaceOrAdd(name: .contentType, value: "application/json")
+            body = ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json)))
+        }
+        try await testing().test(method, path, headers: headers, body: body) { result = $0 }
+        return try #require(result)
+    }
+
     /// One request through the in-memory tester, returning the response.
     func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         var result: TestingHTTPResponse?
