@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import Mercato
+
+/// A guest buying through plain HTML forms: product page, cart, checkout, payment, confirmation.
+@Suite(.serialized) struct StorefrontCheckoutTests {
+    typealias Shop = StorefrontTesting
+    typealias Journey = ShopJourney
+
+    static let courtSKU = "SKU-court-sneakers-41"
+
+    @Test func guestBuysThroughFormsOnlyAndSeesTheOrderPaid() async throws {
+        try await CommerceFixtures.withShop(Shop.catalogue) { app in
+            // setup
+            let browser = StorefrontBrowser(app)
+
+            // MUT: product page → add two → cart
+            let added = try await Journey.addToCart(browser, quantity: "2")
+            #expect(added.status == .seeOther)
+            #expect(added.location == "/cart")
+            let cart = try await browser.follow(added)
+            #expect(cart.status == .ok)
+            #expect(cart.text.contains("Court Sneakers"))
+            #expect(cart.html.contains(#"name="quantity" value="2""#))
+            #expect(cart.text.contains("€150.00"))
+            #expect(cart.cacheControl == "private, no-store")
+
+            // checkout: address, then the methods that ship to DE, then place the order
+            try await browser.get("/checkout")
+            let shipping = try await browser.post("/checkout", [("step", "address")] + Journey.address)
+            #expect(shipping.text.contains("Standard (3–5 days)"))
+            #expect(shipping.text.contains("Express (next day)"))
+            let placed = try await browser.post(
+                "/checkout", [("step", "place"), ("shippingMethod", "standard")] + Journey.address)
+            #expect(placed.status == .seeOther)
+            let payment = try await browser.follow(placed)
+            #expect(payment.status == .ok)
+            for card in [
+                TestPaymentProvider.Card.succeeds, TestPaymentProvider.Card.declines,
+                TestPaymentProvider.Card.requiresAuthentication,
+            ] {
+                #expect(payment.text.contains(card), "the payment page shows the test card \(card)")
+            }
+            #expect(try await CommerceFixtures.stock(app, sku: Self.courtSKU) == (onHand: 3, reserved: 2))
+
+            let confirmation = try await Journey.pay(browser, card: TestPaymentProvider.Card.succeeds)
+
+            // validate
+            #expect(confirmation.status == .ok)
+            let number = try #require(Journey.orderNumber(in: confirmation))
+            #expect(confirmation.text.contains("Status: paid"))
+            #expect(confirmation.text.contains("Court Sneakers"))
+            #expect(confirmation.text.contains("Ana Example"))
+            #expect(confirmation.cacheControl == "private, no-store")
+            let order = try #require(try await Order.query(on: app.db).filter(\.$number == number).first())
+            #expect(order.status == .paid)
+            #expect(order.customerID == nil)
+            #expect(try await CommerceFixtures.stock(app, sku: Self.courtSKU) == (onHand: 1, reserved: 0))
+            // The cart was checked out: it's empty now.
+            #expect(try await browser.get("/cart").text.contains("Your cart is empty"))
+            // Another browser can't see the order.
+            let stranger = try await StorefrontBrowser(app).get("/orders/\(number)")
+            #expect(stranger.status == .notFound)
+        }
+    }
+
+    @Test func aDeclinedCardIsShownOnThePageAndASecondCardPays() async throws {
+        try await CommerceFixtures.withShop(Shop.catalogue) { app in
+            // setup
+            let browser = StorefrontBrowser(app)
+            _ = try await Journey.addToCart(browser)
+            _ = try await Journey.checkOut(browser)
+
+            // MUT
+            let declined = try await Journey.pay(browser, card: TestPaymentProvider.Card.declines)
+
+            // validate
+            #expect(declined.status == .paymentRequired)
+            #expect(declined.text.contains("Your card was declined."))
+            let order = try #require(try await Order.query(on: app.db).first())
+            #expect(order.status == .pendingPayment)
+            #expect(try await CommerceFixtures.stock(app, sku: Self.courtSKU) == (onHand: 3, reserved: 1))
+
+            let again = try await browser.get(try #require(browser.currentPath))
+            #expect(again.text.contains("Pay for order \(order.number)"))
+            let paid = try await Journey.pay(browser, card: TestPaymentProvider.Card.succeeds)
+            #expect(paid.text.contains("Status: paid"))
+            #expect(try await CommerceFixtures.stock(app, sku: Self.courtSKU) == (onHand: 2, reserved: 0))
+        }
+    }
+
+    @Test func aCardAskingForAuthenticationGoesThroughTheAuthenticationPage() async throws {
+        try await CommerceFixtures.withShop(Shop.catalogue) { app in
+            // setup
+            let browser = StorefrontBrowser(app)
+            _ = try await Journey.addToCart(browser)
+            let payPage = try await Journey.checkOut(browser)
+            let payPath = try #require(browser.currentPath)
+            #expect(payPage.status == .ok)
+
+            // MUT: the card asks for authentication; fail it first, then approve
+            let submitted = try await browser.post(payPath, [("card", TestPaymentProvider.Card.requiresAuthentication)])
+            let authenticationPath = try #require(submitted.location)
+            #expect(authenticationPath.hasPrefix("/checkout/authenticate/tp_"))
+            let authentication = try await browser.get(authenticationPath)
+            #expect(authentication.text.contains("Approve"))
+            #expect(authentication.text.contains("Fail"))
+            let failed = try await browser.follow(try await browser.post(authenticationPath, [("outcome", "fail")]))
+            #expect(failed.text.contains("Authentication failed."))
+            #expect(browser.currentPath == payPath)
+
+            try await browser.post(payPath, [("card", TestPaymentProvider.Card.requiresAuthentication)])
+            try await browser.get(authenticationPath)
+            let approved = try await browser.post(authenticationPath, [("outcome", "approve")])
+            #expect(approved.location?.hasPrefix("/checkout/return/") == true)
+            let confirmation = try await browser.follow(approved)
+
+            // validate
+            #expect(confirmation.status == .ok)
+            #expect(confirmation.text.contains("Status: paid"))
+            let order = try #require(try await Order.query(on: app.db).first())
+            #expect(order.status == .paid)
+            // A stranger can't open the authentication page of someone else's payment.
+            #expect(try await StorefrontBrowser(app).get(authenticationPath).status == .notFound)
+        }
+    }
+}
