@@ -36,8 +36,9 @@ struct CustomerAddressBook {
 
     /// Deletes one of the customer's own addresses; false when they have none with this id.
     func delete(id: UUID) async throws -> Bool {
-        guard let address = try await CustomerAddress.query(on: db).filter(\.$id == id)
-            .filter(\.$customer.$id == customerID).first()
+        guard
+            let address = try await CustomerAddress.query(on: db).filter(\.$id == id)
+                .filter(\.$customer.$id == customerID).first()
         else { return false }
         try await address.delete(on: db)
         return true

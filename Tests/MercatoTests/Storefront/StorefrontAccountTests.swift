@@ -25,7 +25,8 @@ import VaporTesting
             // MUT: register
             try await browser.get("/account/register")
             let registered = try await browser.post(
-                "/account/register", [("name", "Ana Example"), ("email", "Ana@Example.com"), ("password", Self.password)])
+                "/account/register",
+                [("name", "Ana Example"), ("email", "Ana@Example.com"), ("password", Self.password)])
             #expect(registered.location == "/account")
             let account = try await browser.follow(registered)
 
@@ -90,7 +91,8 @@ import VaporTesting
             #expect(missingCity.text.contains("Address.city is required"))
             #expect(saved.text.contains("Hauptstraße 1"))
             #expect(try await CustomerAddress.query(on: app.db).count() == 1)
-            let delete = try #require(Shop.matches(of: #"action="(/account/addresses/[^"]+/delete)""#, in: saved.html).first)
+            let delete = try #require(
+                Shop.matches(of: #"action="(/account/addresses/[^"]+/delete)""#, in: saved.html).first)
             let afterDelete = try await browser.follow(try await browser.post(delete, []))
             #expect(!afterDelete.text.contains("Hauptstraße 1"))
             #expect(try await CustomerAddress.query(on: app.db).count() == 0)
@@ -102,9 +104,15 @@ import VaporTesting
             let browser = StorefrontBrowser(app)
             try await browser.get("/account/register")
             let cases: [([(String, String)], HTTPResponseStatus, String)] = [
-                ([("name", "Ana"), ("email", "not-an-email"), ("password", Self.password)], .badRequest, "email address"),
+                (
+                    [("name", "Ana"), ("email", "not-an-email"), ("password", Self.password)], .badRequest,
+                    "email address"
+                ),
                 ([("name", "Ana"), ("email", "ana@example.com"), ("password", "short")], .badRequest, "10 to 128"),
-                ([("name", " "), ("email", "ana@example.com"), ("password", Self.password)], .badRequest, "name is required"),
+                (
+                    [("name", " "), ("email", "ana@example.com"), ("password", Self.password)], .badRequest,
+                    "name is required"
+                ),
             ]
             for (fields, status, message) in cases {
                 let page = try await browser.post("/account/register", fields)
@@ -128,7 +136,8 @@ import VaporTesting
             let browser = StorefrontBrowser(app)
             try await browser.get("/account/login")
             for _ in 0..<app.settings.checkout.loginAttemptsPerAccount {
-                let wrong = try await browser.post("/account/login", [("email", "ana@example.com"), ("password", "wrong")])
+                let wrong = try await browser.post(
+                    "/account/login", [("email", "ana@example.com"), ("password", "wrong")])
                 #expect(wrong.status == .unauthorized)
             }
             let throttled = try await browser.post(
@@ -174,10 +183,12 @@ import VaporTesting
             #expect(reused.status == .badRequest)
             #expect(reused.text.contains("invalid, expired or already used"))
             try await browser.get("/account/password-reset/made-up-token")
-            let wrong = try await browser.post("/account/password-reset/made-up-token", [("password", "yet another one!")])
+            let wrong = try await browser.post(
+                "/account/password-reset/made-up-token", [("password", "yet another one!")])
             #expect(wrong.status == .badRequest)
             try await browser.get("/account/login")
-            let old = try await browser.post("/account/login", [("email", "ana@example.com"), ("password", Self.password)])
+            let old = try await browser.post(
+                "/account/login", [("email", "ana@example.com"), ("password", Self.password)])
             #expect(old.status == .unauthorized)
             let signedIn = try await browser.follow(
                 try await browser.post(

@@ -117,9 +117,12 @@ enum ShopJourney {
     ) async throws -> StorefrontBrowser.Page {
         let product = try await browser.get("/p/\(slug)")
         let action = try #require(
-            StorefrontTesting.matches(of: #"<form method="post" action="([^"]+)" class="add-to-cart">"#, in: product.html)
-                .first)
-        let sku = try #require(StorefrontTesting.matches(of: #"<option value="([^"]+)" selected>"#, in: product.html).first)
+            StorefrontTesting.matches(
+                of: #"<form method="post" action="([^"]+)" class="add-to-cart">"#, in: product.html
+            )
+            .first)
+        let sku = try #require(
+            StorefrontTesting.matches(of: #"<option value="([^"]+)" selected>"#, in: product.html).first)
         return try await browser.post(action, [("sku", sku), ("quantity", quantity)], includeCSRF: false)
     }
 

@@ -29,7 +29,8 @@ import VaporTesting
             let development = try #require(Self.sessionCookie(try await StorefrontBrowser(app).get("/account/login")))
 
             // validate
-            let attributes = Set(production.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) })
+            let attributes = Set(
+                production.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) })
             #expect(attributes.contains("HttpOnly"))
             #expect(attributes.contains("SameSite=Lax"))
             #expect(attributes.contains("Path=/"))
@@ -65,7 +66,8 @@ import VaporTesting
             let sku = "SKU-court-sneakers-41"
 
             // MUT
-            let tokenless = try await browser.post("/cart/update", [("sku", sku), ("quantity", "3")], includeCSRF: false)
+            let tokenless = try await browser.post(
+                "/cart/update", [("sku", sku), ("quantity", "3")], includeCSRF: false)
             let forged = try await browser.post("/cart/remove", [("sku", sku)], csrf: "forged")
             let checkout = try await browser.post(
                 "/checkout", [("step", "place"), ("shippingMethod", "standard")] + Journey.address, includeCSRF: false)

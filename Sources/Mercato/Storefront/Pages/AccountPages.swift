@@ -23,7 +23,8 @@ enum SignInPages {
     static func login(req: Request) async throws -> Response {
         do {
             let customer = try await CustomerService(app: req.application).authenticate(
-                email: req.formField("email") ?? "", password: (try? req.content.get(String.self, at: "password")) ?? "",
+                email: req.formField("email") ?? "",
+                password: (try? req.content.get(String.self, at: "password")) ?? "",
                 clientAddress: req.clientAddress)
             try await signIn(req, customerID: try customer.requireID())
             return req.seeOther(.account)
@@ -45,7 +46,8 @@ enum SignInPages {
     static func register(req: Request) async throws -> Response {
         do {
             let customer = try await CustomerService(app: req.application).register(
-                email: req.formField("email") ?? "", password: (try? req.content.get(String.self, at: "password")) ?? "",
+                email: req.formField("email") ?? "",
+                password: (try? req.content.get(String.self, at: "password")) ?? "",
                 name: req.formField("name") ?? "")
             try await signIn(req, customerID: try customer.requireID())
             return req.seeOther(.account)

@@ -88,7 +88,8 @@ enum CartPage {
             // Check before creating anything, so a bad SKU leaves no empty cart or session behind.
             guard !sku.isEmpty, sku.count <= 64, try await CartContents.sellableVariant(sku: sku, on: req.db) != nil
             else { throw CartError.unknownSKU(String(sku.prefix(64))) }
-            return try await change(req, { try await CartService(db: req.db).add(sku: sku, quantity: quantity, to: $0) }, create: true)
+            return try await change(
+                req, { try await CartService(db: req.db).add(sku: sku, quantity: quantity, to: $0) }, create: true)
         } catch {
             guard let problem = FormProblem(error) else { throw error }
             return try await render(req, problem: problem)

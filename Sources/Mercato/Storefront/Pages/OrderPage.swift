@@ -54,7 +54,9 @@ enum OrderPage {
             status: order.status.rawValue.replacingOccurrences(of: "_", with: " "),
             isPendingPayment: order.status == .pendingPayment,
             payURL: SiteURL.checkoutPay(orderID: try order.requireID()).path, email: order.email,
-            items: dto.items.map { Line(name: $0.name, sku: $0.sku, quantity: $0.quantity, lineTotal: $0.lineTotal.formatted) },
+            items: dto.items.map {
+                Line(name: $0.name, sku: $0.sku, quantity: $0.quantity, lineTotal: $0.lineTotal.formatted)
+            },
             subtotal: dto.totals.subtotal.formatted,
             discount: dto.totals.discount.amount > 0 ? dto.totals.discount.formatted : nil,
             shipping: dto.totals.shipping.formatted, tax: dto.totals.tax.formatted,
