@@ -46,6 +46,7 @@ import VaporTesting
             _ = try await Journey.checkOut(browser)
             let confirmation = try await Journey.pay(browser, card: TestPaymentProvider.Card.succeeds)
             let number = try #require(Journey.orderNumber(in: confirmation))
+            #expect(browser.cookies[PlacedOrderCookie.name] == nil, "a customer's orders live in the account")
 
             // sign out: a fresh anonymous session, the account is closed to this browser
             try await browser.get("/account")

@@ -90,9 +90,15 @@ final class StorefrontBrowser {
         }
         let result = try #require(page)
         for header in result.setCookies {
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let pair = header.split(separator: ";")[0].split(
+                separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
-            cookies[String(pair[0]).trimmingCharacters(in: .whitespaces)] = String(pair[1])
+            let name = String(pair[0]).trimmingCharacters(in: .whitespaces)
+            if pair[1].isEmpty || header.contains("Max-Age=0") {
+                cookies[name] = nil
+            } else {
+                cookies[name] = String(pair[1])
+            }
         }
         if method == .GET || result.status.code >= 400 { current = result }
         if method == .GET { currentPath = path }

@@ -63,9 +63,24 @@ import VaporTesting
             #expect(try await CommerceFixtures.stock(app, sku: Self.courtSKU) == (onHand: 1, reserved: 0))
             // The cart was checked out: it's empty now.
             #expect(try await browser.get("/cart").text.contains("Your cart is empty"))
-            // Another browser can't see the order.
-            let stranger = try await StorefrontBrowser(app).get("/orders/\(number)")
-            #expect(stranger.status == .notFound)
+            // The emailed link (to the account's order page) opens it in this browser; another
+            // browser can't see the order.
+            let emailed = try await browser.get("/account/orders/\(number)")
+            #expect(emailed.location == "/orders/\(number)")
+            #expect(browser.cookies[PlacedOrderCookie.name] != nil)
+            let stranger = StorefrontBrowser(app)
+            #expect(try await stranger.get("/orders/\(number)").status == .notFound)
+            #expect(try await stranger.get("/account/orders/\(number)").location == "/account/login")
+            _ = try await CustomerService(app: app).register(
+                email: "ana@example.com", password: "correct horse battery", name: "Ana")
+            try await browser.get("/account/login")
+            try await browser.post(
+                "/account/login", [("email", "ana@example.com"), ("password", "correct horse battery")])
+            try await browser.get("/account")
+            let signedOut = try await browser.post("/account/logout", [])
+            #expect(signedOut.status == .seeOther, "\(signedOut.text) \(signedOut.setCookies)")
+            #expect(browser.cookies[PlacedOrderCookie.name] == nil)
+            #expect(try await browser.get("/orders/\(number)").status == .notFound)
         }
     }
 

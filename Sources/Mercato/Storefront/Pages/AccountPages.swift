@@ -60,7 +60,10 @@ enum SignInPages {
     /// `POST /account/logout`: the session ends and the browser gets a fresh anonymous one.
     static func logout(req: Request) async throws -> Response {
         try await req.startWebSession(customerID: nil, cartID: nil)
-        return req.seeOther(.home)
+        let response = req.seeOther(.home)
+        // On a shared computer the next person mustn't find this visitor's orders either.
+        PlacedOrderCookie.forget(request: req, response: response)
+        return response
     }
 
     /// Merges the guest cart into the customer's, then replaces the session with a signed-in one.

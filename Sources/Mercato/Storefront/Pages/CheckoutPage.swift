@@ -102,7 +102,11 @@ enum CheckoutPage {
             let (order, token) = try await CheckoutService(app: req.application).placeOrder(
                 cart: cart, request: request, customerID: session.customerID)
             let response = req.seeOther(.checkoutPay(orderID: try order.requireID()))
-            PlacedOrderCookie.remember(orderID: try order.requireID(), token: token, request: req, response: response)
+            // A customer reaches the order through their account; only guests need the cookie.
+            if session.customerID == nil {
+                PlacedOrderCookie.remember(
+                    orderID: try order.requireID(), token: token, request: req, response: response)
+            }
             return response
         } catch let problem as FormProblem {
             return try await render(req, cart: cart, form: form, shipping: nil, problem: problem)

@@ -38,8 +38,13 @@ enum OrderPage {
     }
 
     static func showInAccount(req: Request) async throws -> Response {
-        guard let customer = try await req.signedInCustomer() else { return req.seeOther(.accountLogin) }
         let number = try req.parameters.require("number")
+        guard let customer = try await req.signedInCustomer() else {
+            // The confirmation email links here; a guest reading it in the browser that placed
+            // the order still has it through the order cookie.
+            let placedHere = try? await req.visibleOrder(number: number)
+            return req.seeOther(placedHere != nil ? .order(number: number) : .accountLogin)
+        }
         guard number.count <= 64,
             let order = try await Order.query(on: req.db).filter(\.$number == number)
                 .filter(\.$customerID == customer.requireID()).first()

@@ -34,6 +34,17 @@ enum PlacedOrderCookie {
     }
 }
 
+extension PlacedOrderCookie {
+    /// Drops the cookie (sign-out).
+    static func forget(request: Request, response: Response) {
+        guard request.cookies[name] != nil else { return }
+        let settings = request.application.settings
+        response.cookies[name] = HTTPCookies.Value(
+            string: "", maxAge: 0, path: "/", isSecure: settings.environment != .development, isHTTPOnly: true,
+            sameSite: .lax)
+    }
+}
+
 extension Request {
     /// An order this visitor may see: placed from this browser, or belonging to the signed-in
     /// customer. Anything else is "not found", so order ids and numbers can't be probed.
