@@ -144,4 +144,24 @@ import VaporTesting
             #expect(try await StorefrontBrowser(app).get(authenticationPath).status == .notFound)
         }
     }
+
+    @Test func aStorefrontOnlyProcessSellsThroughTheSharedDatabase() async throws {
+        try await TestSupport.withApp(try TestSupport.settings(), role: .storefront, migrate: false) { app in
+            // setup
+            try await app.autoRevert()
+            try await app.autoMigrate()
+            try await CatalogFixtures.insert(Shop.catalogue, into: app)
+            _ = try await DemoCommerceSeeder(database: app.db).run()
+            let browser = StorefrontBrowser(app)
+
+            // MUT
+            _ = try await Journey.addToCart(browser)
+            _ = try await Journey.checkOut(browser)
+            let confirmation = try await Journey.pay(browser, card: TestPaymentProvider.Card.succeeds)
+
+            // validate
+            #expect(confirmation.text.contains("Status: paid"))
+            #expect(try await browser.get("/api/v1/payments/config").status == .notFound, "no Store API here")
+        }
+    }
 }
