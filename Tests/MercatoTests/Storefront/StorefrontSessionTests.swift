@@ -126,4 +126,16 @@ import VaporTesting
             }
         }
     }
+
+    @Test func theSessionCookieStaysTheFeatureRolloutSubject() async throws {
+        try await CommerceFixtures.withShop(Shop.catalogue) { app in
+            let browser = StorefrontBrowser(app)
+            try await browser.get("/account/login")
+            let token = try #require(browser.sessionToken)
+            let request = Request(
+                application: app, headers: [HTTPHeaders.Name.cookie.description: "\(WebSessionCookie.name)=\(token)"],
+                on: app.eventLoopGroup.next())
+            #expect(request.featureSubject == token)
+        }
+    }
 }
