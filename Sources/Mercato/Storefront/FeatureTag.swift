@@ -13,10 +13,11 @@ struct FeatureTag: LeafTag {
 }
 
 extension Request {
-    /// Who a percentage rollout is decided for: the signed-in customer or the visitor's session
-    /// cookie (both arrive with the customers issue); without either only full rollouts apply.
+    /// Who a percentage rollout is decided for: the visitor's session cookie (read without a
+    /// database lookup, so templates can ask); without one only full rollouts apply. The token
+    /// rotates at sign-in and sign-out, so a visitor may change bucket then.
     var featureSubject: String? {
-        cookies["mercato_session"]?.string
+        cookies[WebSessionCookie.name]?.string
     }
 
     /// Whether a feature is on for this request's customer or visitor.

@@ -1,3 +1,4 @@
+import Foundation
 import Leaf
 import Vapor
 
@@ -9,10 +10,25 @@ enum SiteURL: Hashable, Sendable {
     case product(slug: String)
     case search
     case staticAsset(file: String)
+    case cart, cartItems, cartUpdate, cartRemove, cartCoupon, cartCouponRemove
+    case checkout
+    case checkoutPay(orderID: UUID)
+    case checkoutReturn(orderID: UUID)
+    case checkoutAuthenticate(paymentID: String)
+    case order(number: String)
+    case account, accountRegister, accountLogin, accountLogout, accountAddresses
+    case accountAddressDelete(id: UUID)
+    case accountOrder(number: String)
+    case passwordReset
+    case passwordResetToken(token: String)
 
     /// The storefront's routes, independent of the values that fill their parameters.
     enum Route: String, CaseIterable, Sendable {
         case home, category, product, search, staticAsset
+        case cart, cartItems, cartUpdate, cartRemove, cartCoupon, cartCouponRemove
+        case checkout, checkoutPay, checkoutReturn, checkoutAuthenticate, order
+        case account, accountRegister, accountLogin, accountLogout, accountAddresses, accountAddressDelete
+        case accountOrder, passwordReset, passwordResetToken
 
         var pathComponents: [PathComponent] {
             switch self {
@@ -21,6 +37,50 @@ enum SiteURL: Hashable, Sendable {
             case .product: ["p", ":slug"]
             case .search: ["search"]
             case .staticAsset: ["static", ":file"]
+            case .cart: ["cart"]
+            case .cartItems: ["cart", "items"]
+            case .cartUpdate: ["cart", "update"]
+            case .cartRemove: ["cart", "remove"]
+            case .cartCoupon: ["cart", "coupon"]
+            case .cartCouponRemove: ["cart", "coupon", "remove"]
+            case .checkout: ["checkout"]
+            case .checkoutPay: ["checkout", "pay", ":orderID"]
+            case .checkoutReturn: ["checkout", "return", ":orderID"]
+            case .checkoutAuthenticate: ["checkout", "authenticate", ":paymentID"]
+            case .order: ["orders", ":number"]
+            case .account: ["account"]
+            case .accountRegister: ["account", "register"]
+            case .accountLogin: ["account", "login"]
+            case .accountLogout: ["account", "logout"]
+            case .accountAddresses: ["account", "addresses"]
+            case .accountAddressDelete: ["account", "addresses", ":addressID", "delete"]
+            case .accountOrder: ["account", "orders", ":number"]
+            case .passwordReset: ["account", "password-reset"]
+            case .passwordResetToken: ["account", "password-reset", ":token"]
+            }
+        }
+
+        /// The link to this route when it takes no parameters (`#link("cart")`), else nil.
+        var parameterless: SiteURL? {
+            switch self {
+            case .home: .home
+            case .search: .search
+            case .cart: .cart
+            case .cartItems: .cartItems
+            case .cartUpdate: .cartUpdate
+            case .cartRemove: .cartRemove
+            case .cartCoupon: .cartCoupon
+            case .cartCouponRemove: .cartCouponRemove
+            case .checkout: .checkout
+            case .account: .account
+            case .accountRegister: .accountRegister
+            case .accountLogin: .accountLogin
+            case .accountLogout: .accountLogout
+            case .accountAddresses: .accountAddresses
+            case .passwordReset: .passwordReset
+            case .category, .product, .staticAsset, .checkoutPay, .checkoutReturn, .checkoutAuthenticate, .order,
+                .accountAddressDelete, .accountOrder, .passwordResetToken:
+                nil
             }
         }
     }
@@ -32,14 +92,39 @@ enum SiteURL: Hashable, Sendable {
         case .product: .product
         case .search: .search
         case .staticAsset: .staticAsset
+        case .cart: .cart
+        case .cartItems: .cartItems
+        case .cartUpdate: .cartUpdate
+        case .cartRemove: .cartRemove
+        case .cartCoupon: .cartCoupon
+        case .cartCouponRemove: .cartCouponRemove
+        case .checkout: .checkout
+        case .checkoutPay: .checkoutPay
+        case .checkoutReturn: .checkoutReturn
+        case .checkoutAuthenticate: .checkoutAuthenticate
+        case .order: .order
+        case .account: .account
+        case .accountRegister: .accountRegister
+        case .accountLogin: .accountLogin
+        case .accountLogout: .accountLogout
+        case .accountAddresses: .accountAddresses
+        case .accountAddressDelete: .accountAddressDelete
+        case .accountOrder: .accountOrder
+        case .passwordReset: .passwordReset
+        case .passwordResetToken: .passwordResetToken
         }
     }
 
     private var parameterValues: [String: String] {
         switch self {
-        case .home, .search: [:]
         case .category(let slug), .product(let slug): ["slug": slug]
         case .staticAsset(let file): ["file": file]
+        case .checkoutPay(let id), .checkoutReturn(let id): ["orderID": id.uuidString]
+        case .checkoutAuthenticate(let id): ["paymentID": id]
+        case .order(let number), .accountOrder(let number): ["number": number]
+        case .accountAddressDelete(let id): ["addressID": id.uuidString]
+        case .passwordResetToken(let token): ["token": token]
+        default: [:]
         }
     }
 
@@ -74,11 +159,8 @@ struct SiteLinkTag: LeafTag {
 
     func render(_ ctx: LeafContext) throws -> LeafData {
         let name = ctx.parameters.first?.string ?? ""
-        switch SiteURL.Route(rawValue: name) {
-        case .home: return .string(SiteURL.home.path)
-        case .search: return .string(SiteURL.search.path)
-        default: throw UnknownLink(name: name)
-        }
+        guard let link = SiteURL.Route(rawValue: name)?.parameterless else { throw UnknownLink(name: name) }
+        return .string(link.path)
     }
 }
 

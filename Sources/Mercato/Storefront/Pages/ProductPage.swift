@@ -13,6 +13,11 @@ enum ProductPage {
         var formAction: String
         var selected: VariantChoice
         var variants: [VariantChoice]
+        /// The add-to-cart form: the same for every visitor (no CSRF token; see `FormProtection`),
+        /// so the page stays publicly cacheable.
+        var addToCartAction: String
+        var canBuy: Bool
+        var maximumQuantity: Int
     }
 
     struct Attribute: Encodable {
@@ -60,7 +65,9 @@ enum ProductPage {
             images: product.images.map { CatalogDTO.Image(url: $0.url, alt: $0.alt.isEmpty ? product.title : $0.alt) },
             attributes: product.attributes.sorted { $0.key < $1.key }.map { Attribute(name: $0.key, value: $0.value) },
             formAction: SiteURL.product(slug: product.slug).path,
-            selected: variants.first { $0.isSelected } ?? variants[0], variants: variants)
+            selected: variants.first { $0.isSelected } ?? variants[0], variants: variants,
+            addToCartAction: SiteURL.cartItems.path, canBuy: variants.contains { $0.isAvailable },
+            maximumQuantity: CartError.maximumQuantity)
         return try await req.renderPage("product", context)
     }
 
