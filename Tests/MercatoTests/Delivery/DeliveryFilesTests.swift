@@ -107,6 +107,8 @@ import Testing
             "BASE_URL": "https://shop.mercato.example", "DB_PORT": "5432", "REDIS_PORT": "6379",
             "STORE_API_URL": "http://api:8080", "CDN_URL": "https://shop.mercato.example/media",
             "ADMIN_TOKEN": String(repeating: "t", count: 40), "AWS_REGION": "eu-west-1",
+            "STRIPE_SECRET_KEY": "sk_live_plausible", "STRIPE_WEBHOOK_SECRET": "whsec_plausible",
+            "MAIL_FROM": "Mercato <orders@shop.mercato.example>", "SES_REGION": "eu-west-1",
         ]
         let variables = Dictionary(
             uniqueKeysWithValues: names.map { ($0, plausible[$0] ?? "value-\($0.lowercased())") })

@@ -112,17 +112,14 @@ import Testing
         #expect(outcome.stderr.contains("--timeout must be between 1 and 60 seconds, got 0"))
     }
 
-    /// The Stripe section arrives separately; its resolved `stripe.secretKey` is what decides live mode.
+    /// The Stripe secret key's mode decides live mode.
     @Test func productionPaymentsNeedStripeWithALiveKey() throws {
         var settings = try TestSupport.settings()
         settings.environment = .production
         settings.adapters.payments = .stripe
         func payments(key: String?) -> PreflightResult {
             var settings = settings
-            if let key {
-                settings.resolved.append(
-                    ResolvedSetting(key: "stripe.secretKey", value: key, isSecret: true, source: "test"))
-            }
+            settings.stripe.secretKey = key
             let evaluation = SettingsEvaluation(
                 settings: settings, problems: [], displayPath: "config/production.yaml", secretNames: [],
                 referenceCount: 0)

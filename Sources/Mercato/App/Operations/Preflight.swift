@@ -171,7 +171,7 @@ struct Preflight {
     /// by key path so this check doesn't depend on how the Stripe settings are modelled.
     func paymentsCheck() -> PreflightResult {
         let adapter = settings.adapters.payments
-        let secretKey = settings.resolved.first { $0.key == "stripe.secretKey" }?.value ?? ""
+        let secretKey = settings.stripe.secretKey ?? ""
         let mode =
             adapter == .test
             ? "the built-in test provider"

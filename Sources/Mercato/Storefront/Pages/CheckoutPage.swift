@@ -85,7 +85,7 @@ enum CheckoutPage {
         let form = Form(req)
         let placing = req.formField("step") == "place"
         do {
-            let email = try EmailAddress.validated(form.email, field: "Email")
+            let email = try CustomerEmail.validated(form.email, field: "Email")
             let address = try form.address.validated(field: "Address")
             let options = try await ShippingQuote.options(country: address.country, region: address.region, on: req.db)
             guard !options.isEmpty else {
