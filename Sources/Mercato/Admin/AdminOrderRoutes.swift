@@ -26,16 +26,7 @@ struct AdminOrderRoutes: RouteCollection {
             }
             query = query.filter(\.$status == status)
         }
-        let orders = try await query.all()
-        var items: [OrderSummaryDTO] = []
-        for order in orders {
-            let count = try await OrderLine.query(on: req.db).filter(\.$order.$id == order.requireID()).sum(\.$quantity)
-            items.append(
-                OrderSummaryDTO(
-                    id: try order.requireID(), number: order.number, status: order.status,
-                    total: Money(amount: order.total, currency: order.currency), itemCount: count ?? 0,
-                    createdAt: order.createdAt))
-        }
+        let items = try await OrderHistory.summaries(of: try await query.all(), on: req.db)
         return OrderList(items: items)
     }
 

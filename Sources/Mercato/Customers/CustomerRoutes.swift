@@ -117,45 +117,29 @@ struct CustomerRoutes: RouteCollection {
     }
 
     func addresses(req: Request) async throws -> AddressList {
-        let customer = try await req.requireBearerCustomer()
-        let saved = try await CustomerAddress.query(on: req.db).filter(\.$customer.$id == customer.requireID())
-            .sort(\.$createdAt).all()
-        return AddressList(items: try saved.map { AddressDTO(id: try $0.requireID(), address: $0.postalAddress) })
+        let book = try await addressBook(req)
+        return AddressList(
+            items: try await book.all().map { AddressDTO(id: try $0.requireID(), address: $0.postalAddress) })
     }
 
     func addAddress(req: Request) async throws -> Response {
-        let customer = try await req.requireBearerCustomer()
-        let address = try req.content.decode(PostalAddress.self).validated(field: "address")
-        let count = try await CustomerAddress.query(on: req.db).filter(\.$customer.$id == customer.requireID()).count()
-        guard count < 20 else {
-            throw InvalidField(name: "address", problem: "limit reached: at most 20 saved addresses")
-        }
-        let saved = CustomerAddress()
-        saved.id = UUID()
-        saved.$customer.id = try customer.requireID()
-        saved.name = address.name
-        saved.line1 = address.line1
-        saved.line2 = address.line2
-        saved.city = address.city
-        saved.postalCode = address.postalCode
-        saved.region = address.region
-        saved.country = address.country
-        saved.createdAt = Date()
-        try await saved.create(on: req.db)
-        return try await AddressDTO(id: try saved.requireID(), address: address).encodeResponse(
-            status: .created, for: req)
+        let book = try await addressBook(req)
+        let saved = try await book.add(try req.content.decode(PostalAddress.self))
+        return try await AddressDTO(id: try saved.requireID(), address: saved.postalAddress)
+            .encodeResponse(status: .created, for: req)
     }
 
     func deleteAddress(req: Request) async throws -> HTTPStatus {
-        let customer = try await req.requireBearerCustomer()
+        let book = try await addressBook(req)
         guard let id = req.parameters.get("id", as: UUID.self) else {
             throw InvalidParameter(name: "id", problem: "must be a UUID")
         }
-        let deleted = try await CustomerAddress.query(on: req.db).filter(\.$id == id)
-            .filter(\.$customer.$id == customer.requireID()).first()
-        guard let deleted else { throw Abort(.notFound, reason: "No saved address with this id.") }
-        try await deleted.delete(on: req.db)
+        guard try await book.delete(id: id) else { throw Abort(.notFound, reason: "No saved address with this id.") }
         return .noContent
+    }
+
+    private func addressBook(_ req: Request) async throws -> CustomerAddressBook {
+        CustomerAddressBook(db: req.db, customerID: try await req.requireBearerCustomer().requireID())
     }
 
     struct OrderList: Content {
@@ -168,11 +152,16 @@ struct CustomerRoutes: RouteCollection {
     }
 }
 
-/// A customer's orders, newest first.
+/// Order summaries for lists: a customer's history, the admin's order list.
 enum OrderHistory {
+    /// A customer's orders, newest first.
     static func summaries(of customerID: UUID, on db: any Database) async throws -> [OrderSummaryDTO] {
         let orders = try await Order.query(on: db).filter(\.$customerID == customerID).sort(\.$createdAt, .descending)
             .limit(200).all()
+        return try await summaries(of: orders, on: db)
+    }
+
+    static func summaries(of orders: [Order], on db: any Database) async throws -> [OrderSummaryDTO] {
         var summaries: [OrderSummaryDTO] = []
         for order in orders {
             let count =
