@@ -57,7 +57,9 @@ public actor RedisClusterClient: RedisCommandExecutor {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "mercato.redis")
     ) throws {
-        guard !seeds.isEmpty else { throw RedisError.invalidConfiguration("a cluster client needs at least one seed node") }
+        guard !seeds.isEmpty else {
+            throw RedisError.invalidConfiguration("a cluster client needs at least one seed node")
+        }
         guard configuration.database == 0 else {
             throw RedisError.invalidConfiguration(
                 "database \(configuration.database) cannot be selected in cluster mode, which only has database 0"

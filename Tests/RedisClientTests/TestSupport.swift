@@ -17,7 +17,17 @@ enum TestServices {
     /// A Redis server started with `--requirepass`, e.g. `redis://:secret@127.0.0.1:56380`.
     static let redisPasswordURLVariable = "MERCATO_TEST_REDIS_PASSWORD_URL"
 
+    /// The client URLs of a Redis cluster's nodes, comma-separated, e.g.
+    /// `redis://127.0.0.1:57001,redis://127.0.0.1:57002,redis://127.0.0.1:57003`.
+    static let redisClusterURLsVariable = "MERCATO_TEST_REDIS_CLUSTER_URLS"
+    /// A TLS-only Redis server, e.g. `rediss://127.0.0.1:57010`, whose certificate names 127.0.0.1.
+    static let redisTLSURLVariable = "MERCATO_TEST_REDIS_TLS_URL"
+    /// The PEM file of the CA that signed the TLS server's certificate.
+    static let redisTLSCAFileVariable = "MERCATO_TEST_REDIS_TLS_CA_FILE"
+
     static var redisEnabled: Bool { required || value(of: redisURLVariable) != nil }
+    static var redisClusterEnabled: Bool { required || value(of: redisClusterURLsVariable) != nil }
+    static var redisTLSEnabled: Bool { required || value(of: redisTLSURLVariable) != nil }
     static var redisPasswordEnabled: Bool { required || value(of: redisPasswordURLVariable) != nil }
 
     static func value(of variable: String) -> String? {
@@ -29,9 +39,18 @@ enum TestServices {
     static func url(_ variable: String) throws -> String {
         guard let url = value(of: variable) else {
             let example =
-                variable == redisPasswordURLVariable
-                ? "redis://:secret@127.0.0.1:56380 (a redis-server started with --requirepass secret)"
-                : "redis://127.0.0.1:56379 (a redis-server without a password)"
+                switch variable {
+                case redisPasswordURLVariable:
+                    "redis://:secret@127.0.0.1:56380 (a redis-server started with --requirepass secret)"
+                case redisClusterURLsVariable:
+                    "redis://127.0.0.1:57001,redis://127.0.0.1:57002 (nodes of a cluster made with redis-cli --cluster create)"
+                case redisTLSURLVariable:
+                    "rediss://127.0.0.1:57010 (a redis-server with --tls-port whose certificate names 127.0.0.1)"
+                case redisTLSCAFileVariable:
+                    "/path/to/ca.crt (the CA that signed the TLS server's certificate)"
+                default:
+                    "redis://127.0.0.1:56379 (a redis-server without a password)"
+                }
             throw TestSetupError(
                 "\(variable) is not set, but MERCATO_REQUIRE_SERVICES=1 requires this Redis suite to run: "
                     + "start the server and export \(variable)=\(example)"
