@@ -8,9 +8,12 @@ import Testing
 /// `redis-cli --cluster create … --cluster-replicas 1`.
 ///
 /// The resharding tests move one slot (the slot of a fresh random key) to another primary for
-/// real, with `CLUSTER SETSLOT` and `MIGRATE`, so the cluster stays fully covered afterwards.
+/// real, with `CLUSTER SETSLOT` and `MIGRATE`, so the cluster stays fully covered afterwards; the
+/// failover test swaps a primary and its replica. Serialized, so a test that checks where keys
+/// live never runs while another one is moving them.
 @Suite(
     "Redis cluster client",
+    .serialized,
     .enabled(
         if: TestServices.redisClusterEnabled,
         "set MERCATO_TEST_REDIS_CLUSTER_URLS to the nodes of a Redis cluster (redis-cli --cluster create)"
@@ -220,6 +223,52 @@ struct RedisClusterTests {
         }
     }
 
+    @Test("after a failover promotes a replica, commands follow MOVED to the new primary and the map is updated")
+    func followsFailover() async throws {
+        try await withCluster { client in
+            let key = uniqueKey("failover")
+            let slot = RedisHashSlot.slot(of: key)
+            try await client.set(key, to: "survives", expiresInMilliseconds: 60_000)
+            let oldPrimary = try await client.node(forSlot: slot)
+            let oldID = try await nodeID(oldPrimary)
+            let replicas = try await withNode(oldPrimary) { try await $0.send("CLUSTER", "REPLICAS", .string(oldID)) }
+            // Each line reads "<id> <ip>:<port>@<bus port> slave <primary id> …".
+            let line = try #require(replicas.array?.first?.string, "the test cluster needs a replica per primary")
+            let endpoint = try #require(line.split(separator: " ").dropFirst().first?.split(separator: "@").first)
+            let replica = try #require(RedisNodeAddress(redirectTarget: endpoint))
+
+            // A manual failover, as ElastiCache runs one: the replica takes over without data loss.
+            _ = try await withNode(replica) { try await $0.send("CLUSTER", "FAILOVER") }
+            var promoted = false
+            for _ in 0..<100 where !promoted {
+                let role = try await withNode(replica) { try await $0.send("ROLE") }
+                promoted = role.array?.first?.string == "master"
+                if !promoted { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            try #require(promoted, "\(replica) was not promoted within 10 s")
+            // Until the old primary hears of it, it still serves reads; wait until it is a replica.
+            var demoted = false
+            for _ in 0..<100 where !demoted {
+                let role = try await withNode(oldPrimary) { try await $0.send("ROLE") }
+                demoted = role.array?.first?.string == "slave"
+                if !demoted { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            try #require(demoted, "\(oldPrimary) did not become a replica within 10 s")
+
+            // The client still sends to the old primary, now a replica, which answers MOVED.
+            let stale = try await client.node(forSlot: slot)
+            #expect(stale == oldPrimary)
+            let value = try await client.getString(key)
+            #expect(value == "survives")
+            let incremented = try await client.incrBy(key + "-n", by: 1)
+            #expect(incremented == 1)
+            let owner = try await client.node(forSlot: slot)
+            #expect(owner == replica)
+            try await client.delete(key)
+            try await client.delete(key + "-n")
+        }
+    }
+
     @Test("unreachable seeds are skipped when loading the slot map; with none reachable the error names them")
     func unreachableSeeds() async throws {
         let deadPort = try await freeLocalPort()
@@ -240,6 +289,27 @@ struct RedisClusterTests {
             return
         }
         #expect(reason.contains("127.0.0.1:\(deadPort)"))
+    }
+
+    @Test("a node that cannot be reached makes the client reload the slot map and try once more")
+    func reloadsSlotMapWhenANodeIsUnreachable() async throws {
+        // A seed that claims every slot belongs to a node that is gone, as right after a crash.
+        let deadPort = try await freeLocalPort()
+        let slots = "*1\r\n*3\r\n:0\r\n:16383\r\n*2\r\n$9\r\n127.0.0.1\r\n:\(deadPort)\r\n"
+        try await withFakeServer(.replyEveryTime(Array(slots.utf8))) { seed in
+            let client = try RedisClusterClient(
+                seeds: [RedisNodeAddress(host: "127.0.0.1", port: seed.port)],
+                configuration: RedisConfiguration(connectTimeout: .seconds(1)))
+            let error = await thrownError { try await client.get("anything") }
+            await client.shutdown()
+            guard case .connectionFailed(let reason)? = error as? RedisError else {
+                Issue.record("expected connectionFailed, got \(String(describing: error))")
+                return
+            }
+            #expect(reason.contains("127.0.0.1:\(deadPort)"))
+            // Once for the first map, once more after the node failed.
+            #expect(seed.requests == 2)
+        }
     }
 
     @Test("AUTH is sent to cluster nodes: a password the nodes don't expect fails with an authentication error")

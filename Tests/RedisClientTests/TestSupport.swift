@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RedisClient
+import Synchronization
 import Testing
 
 /// Which real servers the integration suites may use, read once from the environment.
@@ -122,17 +123,28 @@ final class FakeRedisServer: Sendable {
         case reply([UInt8])
         /// Answer the first request with these bytes, then close the connection.
         case replyAndClose([UInt8])
+        /// Answer every request (one per read) with these bytes, keeping the connection open.
+        case replyEveryTime([UInt8])
     }
 
     private let channel: any Channel
     let port: Int
+    private let requestCount = RequestCounter()
+    /// How many requests the server has read, over all connections.
+    var requests: Int { requestCount.value.withLock { $0 } }
+
+    private final class RequestCounter: Sendable {
+        let value = Mutex(0)
+    }
 
     init(_ behaviour: Behaviour) async throws {
+        let counter = requestCount
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(ScriptedHandler(behaviour: behaviour))
+                    try child.pipeline.syncOperations.addHandler(
+                        ScriptedHandler(behaviour: behaviour, onRequest: { counter.value.withLock { $0 += 1 } }))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -162,11 +174,20 @@ final class FakeRedisServer: Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let behaviour: Behaviour
+        let onRequest: @Sendable () -> Void
         var answered = false
 
-        init(behaviour: Behaviour) { self.behaviour = behaviour }
+        init(behaviour: Behaviour, onRequest: @escaping @Sendable () -> Void) {
+            self.behaviour = behaviour
+            self.onRequest = onRequest
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            onRequest()
+            if case .replyEveryTime(let bytes) = behaviour {
+                context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+                return
+            }
             guard !answered else { return }
             answered = true
             switch behaviour {
@@ -174,6 +195,8 @@ final class FakeRedisServer: Sendable {
                 break
             case .reply(let bytes):
                 context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+            case .replyEveryTime:
+                break
             case .replyAndClose(let bytes):
                 context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
                 context.close(promise: nil)
