@@ -281,14 +281,33 @@ public actor RedisClusterClient: RedisCommandExecutor {
         throw RedisError.clusterUnavailable("no node answered CLUSTER SLOTS (\(failures.joined(separator: "; ")))")
     }
 
+    /// The settings for one node: the shared ones with the node's address.
+    ///
+    /// With TLS, a node known only by IP address (a cluster that announces IPs) is verified
+    /// against the seed's DNS name unless ``RedisTLSConfiguration/serverName`` says otherwise:
+    /// managed clusters such as ElastiCache give every node a certificate for the cluster's
+    /// wildcard domain, which the configuration endpoint's name belongs to, never for node IPs.
+    static func configuration(
+        for node: RedisNodeAddress, base: RedisConfiguration, seeds: [RedisNodeAddress]
+    ) -> RedisConfiguration {
+        var nodeConfiguration = base
+        nodeConfiguration.host = node.host
+        nodeConfiguration.port = node.port
+        if var tls = base.tls, tls.serverName == nil, node.host.isIPAddress,
+            let seedName = seeds.first(where: { !$0.host.isIPAddress })?.host
+        {
+            tls.serverName = seedName
+            nodeConfiguration.tls = tls
+        }
+        return nodeConfiguration
+    }
+
     private func pool(for node: RedisNodeAddress) throws -> RedisConnectionPool {
         if isShutDown { throw RedisError.poolShutDown }
         if let pool = pools[node] { return pool }
-        var nodeConfiguration = configuration
-        nodeConfiguration.host = node.host
-        nodeConfiguration.port = node.port
         let pool = try RedisConnectionPool(
-            configuration: nodeConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+            configuration: Self.configuration(for: node, base: configuration, seeds: seeds),
+            eventLoopGroup: eventLoopGroup, logger: logger)
         pools[node] = pool
         return pool
     }

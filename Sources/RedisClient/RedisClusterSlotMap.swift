@@ -14,6 +14,12 @@ public struct RedisNodeAddress: Sendable, Hashable, CustomStringConvertible {
     /// `host:port`, with IPv6 addresses in brackets.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+    /// Parses `host:port` (or `[v6]:port`), as Redis writes node addresses; `nil` if it is not one.
+    public init?(redirectTarget text: Substring) {
+        self.init(redirectTarget: text, defaultHost: "")
+        if host.isEmpty { return nil }
+    }
+
     /// Parses the `host:port` of a `MOVED`/`ASK` redirect; an empty host (a node that does not
     /// know its own address) means the host of the node that answered.
     init?(redirectTarget text: Substring, defaultHost: String) {
