@@ -3,8 +3,11 @@ import RedisClient
 import Testing
 
 /// Needs a TLS-only redis-server (MERCATO_TEST_REDIS_TLS_URL, e.g. `rediss://127.0.0.1:57010`)
-/// whose certificate names 127.0.0.1 and is signed by the CA in MERCATO_TEST_REDIS_TLS_CA_FILE.
-/// `.ci/run` makes that CA and certificate with openssl.
+/// whose certificate names 127.0.0.1 and localhost and is signed by the CA in
+/// MERCATO_TEST_REDIS_TLS_CA_FILE. The server is a one-node cluster owning every slot and
+/// announcing the hostname `localhost` (`--tls-cluster yes --cluster-announce-hostname localhost`),
+/// like ElastiCache's TLS clusters, which announce DNS names. `.ci/run` makes the CA and
+/// certificate with openssl.
 @Suite(
     "Redis over TLS",
     .enabled(
@@ -42,7 +45,9 @@ struct RedisTLSTests {
                 for try await value in group { values.append(value) }
                 #expect(values.sorted() == Array(1...8))
             }
-            try await pool.delete(key, key + ":n")
+            // Two DELs: the server is in cluster mode and the keys are in different slots.
+            try await pool.delete(key)
+            try await pool.delete(key + ":n")
         }
     }
 
@@ -68,6 +73,33 @@ struct RedisTLSTests {
         let pong = try await connection.ping()
         await connection.close()
         #expect(pong == "PONG")
+    }
+
+    @Test("the cluster client speaks TLS to every node and verifies the hostname each node announces")
+    func clusterOverTLS() async throws {
+        let configuration = try configuration(caFile: caFile())
+        let seed = RedisNodeAddress(host: configuration.host, port: configuration.port)
+        let client = try RedisClusterClient(seeds: [seed], configuration: configuration)
+        let key = uniqueKey()
+        try await client.set(key, to: "sharded-and-encrypted", expiresInMilliseconds: 10_000)
+        let stored = try await client.getString(key)
+        let primaries = try await client.primaries()
+        try await client.delete(key)
+        await client.shutdown()
+        #expect(stored == "sharded-and-encrypted")
+        // CLUSTER SLOTS named the node "localhost", so that name was sent as SNI and verified.
+        #expect(primaries == [RedisNodeAddress(host: "localhost", port: seed.port)])
+
+        var untrusted = configuration
+        untrusted.tls = RedisTLSConfiguration()
+        let refused = try RedisClusterClient(seeds: [seed], configuration: untrusted)
+        let error = await thrownError { try await refused.get(key) }
+        await refused.shutdown()
+        guard case .clusterUnavailable(let reason)? = error as? RedisError else {
+            Issue.record("expected clusterUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("TLS handshake failed"), "reason: \(reason)")
     }
 
     @Test("a CA file that is missing or not PEM is a configuration error naming the file")
