@@ -2,7 +2,8 @@ import Foundation
 import RedisClient
 import Testing
 
-/// Needs a TLS-only redis-server (MERCATO_TEST_REDIS_TLS_URL, e.g. `rediss://127.0.0.1:57010`)
+/// Needs a TLS-only redis-server with a password (MERCATO_TEST_REDIS_TLS_URL, e.g.
+/// `rediss://:secret@127.0.0.1:57010`), the production combination of TLS, AUTH and cluster mode,
 /// whose certificate names 127.0.0.1 and localhost and is signed by the CA in
 /// MERCATO_TEST_REDIS_TLS_CA_FILE. The server is a one-node cluster owning every slot and
 /// announcing the hostname `localhost` (`--tls-cluster yes --cluster-announce-hostname localhost`),
@@ -100,6 +101,21 @@ struct RedisTLSTests {
             return
         }
         #expect(reason.contains("TLS handshake failed"), "reason: \(reason)")
+    }
+
+    @Test("the cluster client authenticates to every node; a wrong password fails with an authentication error")
+    func clusterAuthOverTLS() async throws {
+        var configuration = try configuration(caFile: caFile())
+        try #require(configuration.password != nil, "MERCATO_TEST_REDIS_TLS_URL has no password")
+        configuration.password = "not-the-password"
+        let seed = RedisNodeAddress(host: configuration.host, port: configuration.port)
+        let client = try RedisClusterClient(seeds: [seed], configuration: configuration)
+        let error = await thrownError { try await client.get("anything") }
+        await client.shutdown()
+        guard case .authenticationFailed? = error as? RedisError else {
+            Issue.record("expected authenticationFailed, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test("a CA file that is missing or not PEM is a configuration error naming the file")
