@@ -15,7 +15,7 @@ import NIOPosix
 /// - `ASK slot host:port`: the slot is being migrated and this key already left; the command is
 ///   sent to the target once, preceded by `ASKING`, without changing the map.
 /// - `TRYAGAIN` (a multi-key command while its keys are split by a migration) is retried after a
-///   short pause.
+///   short pause. `CLUSTERDOWN` is returned to the caller and makes the client reload the map.
 /// - A node that cannot be reached (nothing was sent) makes the client reload the map and try
 ///   once more, which covers a failover that promoted a replica. A connection that broke after
 ///   the command was written is reported as is, and the map reloaded, because the command may
@@ -146,10 +146,13 @@ public actor RedisClusterClient: RedisCommandExecutor {
             throw error
         }
         for index in replies.indices {
-            guard case .error(let message) = replies[index], let redirect = Redirect(message, from: target) else {
-                continue
+            guard case .error(let message) = replies[index] else { continue }
+            if let redirect = Redirect(message, from: target) {
+                replies[index] = try await follow(redirect, with: commands[index])
+            } else if message.hasPrefix("CLUSTERDOWN") {
+                // A node lost its slots' owner (a failover in progress); the reloaded map will show the new one.
+                await refreshInBackground()
             }
-            replies[index] = try await follow(redirect, with: commands[index])
         }
         return replies
     }
