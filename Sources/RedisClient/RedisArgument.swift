@@ -44,6 +44,15 @@ public struct RedisArgument: Sendable, Hashable {
         }
     }
 
+    /// The argument's bytes, for the cluster client to hash a key argument.
+    var bytes: [UInt8] {
+        switch storage {
+        case .string(let text): return Array(text.utf8)
+        case .bytes(let bytes): return bytes
+        case .buffer(let buffer): return Array(buffer.readableBytesView)
+        }
+    }
+
     func write(into buffer: inout ByteBuffer) {
         switch storage {
         case .string(let text): buffer.writeString(text)

@@ -18,6 +18,8 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// Limit for each reply (or each pipeline's replies); `nil` waits forever, which blocking
     /// commands like `BLPOP key 0` need.
     public var commandTimeout: Duration?
+    /// TLS settings; `nil` speaks plain TCP.
+    public var tls: RedisTLSConfiguration?
 
     /// A configuration from individual fields.
     public init(
@@ -28,7 +30,8 @@ public struct RedisConfiguration: Sendable, Hashable {
         database: Int = 0,
         maximumConnections: Int = 8,
         connectTimeout: Duration = .seconds(5),
-        commandTimeout: Duration? = .seconds(5)
+        commandTimeout: Duration? = .seconds(5),
+        tls: RedisTLSConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,13 +41,15 @@ public struct RedisConfiguration: Sendable, Hashable {
         self.maximumConnections = maximumConnections
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
+        self.tls = tls
     }
 
     /// A configuration from a `redis://[[user]:password@]host[:port][/database]` URL, with the
     /// remaining settings given separately.
     ///
     /// User and password may be percent-encoded (`%40` for `@`); the port defaults to 6379 and the
-    /// database to 0. `rediss://` (TLS) is rejected because this client does not speak TLS.
+    /// database to 0. `rediss://` turns on TLS trusting the system's CAs; set ``tls`` afterwards
+    /// for a private CA.
     ///
     /// - Throws: ``RedisError/invalidConfiguration(_:)`` naming the part that is wrong.
     public init(
@@ -62,7 +67,8 @@ public struct RedisConfiguration: Sendable, Hashable {
             database: parsed.database,
             maximumConnections: maximumConnections,
             connectTimeout: connectTimeout,
-            commandTimeout: commandTimeout
+            commandTimeout: commandTimeout,
+            tls: parsed.tls ? RedisTLSConfiguration() : nil
         )
     }
 
@@ -90,7 +96,7 @@ extension RedisConfiguration: CustomStringConvertible {
         var credentials = ""
         if password != nil { credentials = "\(username ?? ""):***@" }
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "redis://\(credentials)\(hostPart):\(port)/\(database)"
+        return "\(tls == nil ? "redis" : "rediss")://\(credentials)\(hostPart):\(port)/\(database)"
     }
 }
 
@@ -102,15 +108,16 @@ struct RedisURL {
     var username: String?
     var password: String?
     var database = 0
+    var tls = false
 
     init(_ url: String) throws {
         func invalid(_ reason: String) -> RedisError {
             .invalidConfiguration("\(reason) in Redis URL \(RedisURL.redacted(url))")
         }
         let lowercased = url.lowercased()
-        if lowercased.hasPrefix("rediss://") { throw invalid("TLS (rediss://) is not supported") }
-        guard lowercased.hasPrefix("redis://") else { throw invalid("scheme is not redis://") }
-        var rest = Substring(url.dropFirst("redis://".count))
+        tls = lowercased.hasPrefix("rediss://")
+        guard tls || lowercased.hasPrefix("redis://") else { throw invalid("scheme is not redis:// or rediss://") }
+        var rest = Substring(url.dropFirst(tls ? "rediss://".count : "redis://".count))
         if rest.contains("?") || rest.contains("#") { throw invalid("query or fragment is not supported") }
 
         var path: Substring = ""

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One authenticated TCP connection to Redis.
 ///
@@ -28,7 +29,9 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
     ///
     /// - Throws: ``RedisError/connectionFailed(_:)`` when the server cannot be reached,
     ///   ``RedisError/connectTimeout`` when connecting or the handshake takes longer than
-    ///   ``RedisConfiguration/connectTimeout``, ``RedisError/authenticationFailed(_:)`` when `AUTH`
+    ///   ``RedisConfiguration/connectTimeout``, ``RedisError/tlsHandshakeFailed(_:)`` when the
+    ///   server's certificate is not trusted (or TLS is not spoken there),
+    ///   ``RedisError/authenticationFailed(_:)`` when `AUTH`
     ///   is rejected, ``RedisError/server(_:)`` when `SELECT` is, and
     ///   ``RedisError/invalidConfiguration(_:)`` for settings that cannot work.
     public static func connect(
@@ -37,11 +40,18 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         logger: Logger = Logger(label: "mercato.redis")
     ) async throws -> RedisConnection {
         try configuration.validate()
+        let sslContext = try configuration.tls?.makeContext()
+        let handshake = eventLoop.makePromise(of: Void.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = configuration.tls, let sslContext {
+                        try channel.pipeline.syncOperations.addHandlers(
+                            tls.makeHandlers(context: sslContext, host: configuration.host, handshake: handshake)
+                        )
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
                     try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
                 }
@@ -50,9 +60,23 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         do {
             channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         } catch ChannelError.connectTimeout {
+            // Completed either way: NIO reports a promise dropped without a result as a leak.
+            handshake.fail(RedisError.connectTimeout)
             throw RedisError.connectTimeout
         } catch {
-            throw RedisError.connectionFailed("\(configuration.host):\(configuration.port): \(error)")
+            let failure = RedisError.connectionFailed("\(configuration.host):\(configuration.port): \(error)")
+            handshake.fail(failure)
+            throw failure
+        }
+        if configuration.tls != nil {
+            do {
+                try await waitForTLSHandshake(handshake, on: channel, timeout: configuration.connectTimeout)
+            } catch {
+                try? await channel.close()
+                throw error
+            }
+        } else {
+            handshake.succeed()
         }
 
         var connectionLogger = logger
@@ -66,6 +90,19 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         }
         connectionLogger.debug("Redis connection opened", metadata: ["redis.server": "\(configuration)"])
         return connection
+    }
+
+    /// Waits until TLS is established, so a certificate problem is reported as such by `connect`.
+    private static func waitForTLSHandshake(
+        _ handshake: EventLoopPromise<Void>,
+        on channel: any Channel,
+        timeout: Duration
+    ) async throws {
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            handshake.fail(RedisError.connectTimeout)
+        }
+        defer { timer.cancel() }
+        try await handshake.futureResult.get()
     }
 
     private func handshake() async throws {

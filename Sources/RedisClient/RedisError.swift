@@ -29,6 +29,15 @@ public enum RedisError: Error, Sendable, Hashable {
     case poolShutDown
     /// The configuration or URL is unusable; the message says which part.
     case invalidConfiguration(String)
+    /// The TLS handshake failed, most often because the server's certificate is not signed by a
+    /// trusted CA (see ``RedisTLSConfiguration/caFile``) or does not name the host connected to.
+    case tlsHandshakeFailed(String)
+    /// A cluster client cannot run this command: it names keys in different hash slots, or the
+    /// client does not know where the command's keys are. The message names the command.
+    case clusterUnsupported(String)
+    /// The cluster could not route the command: no slot map could be loaded from any node, the
+    /// slot has no owner, or redirects did not settle. The message says which.
+    case clusterUnavailable(String)
 }
 
 extension RedisError: CustomStringConvertible {
@@ -45,6 +54,9 @@ extension RedisError: CustomStringConvertible {
         case .unexpectedReply(let reason): return "Unexpected Redis reply: \(reason)"
         case .poolShutDown: return "The Redis connection pool has been shut down"
         case .invalidConfiguration(let reason): return "Invalid Redis configuration: \(reason)"
+        case .tlsHandshakeFailed(let reason): return "Redis TLS handshake failed: \(reason)"
+        case .clusterUnsupported(let reason): return "Not possible in Redis cluster mode: \(reason)"
+        case .clusterUnavailable(let reason): return "Redis cluster unavailable: \(reason)"
         }
     }
 }

@@ -31,6 +31,15 @@ struct RedisConfigurationTests {
         #expect(acl.maximumConnections == 3)
     }
 
+    @Test("rediss:// turns on TLS with the system's CAs and shows in the logged form")
+    func tlsURL() throws {
+        let configuration = try RedisConfiguration(url: "rediss://:pw@cache.example.com:6380")
+        #expect(configuration.tls == RedisTLSConfiguration())
+        #expect(configuration.description == "rediss://:***@cache.example.com:6380/0")
+        let plain = try RedisConfiguration(url: "redis://cache.example.com")
+        #expect(plain.tls == nil)
+    }
+
     @Test("an IPv6 host is written in brackets")
     func ipv6() throws {
         let configuration = try RedisConfiguration(url: "redis://[::1]:7000/1")
@@ -43,7 +52,6 @@ struct RedisConfigurationTests {
     @Test(
         "unusable URLs are rejected with a reason",
         arguments: [
-            ("rediss://host:6379", "TLS"),
             ("http://host:6379", "scheme"),
             ("redis://host:0", "port"),
             ("redis://host:70000", "port"),

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RedisClient
+import Synchronization
 import Testing
 
 /// Which real servers the integration suites may use, read once from the environment.
@@ -17,7 +18,17 @@ enum TestServices {
     /// A Redis server started with `--requirepass`, e.g. `redis://:secret@127.0.0.1:56380`.
     static let redisPasswordURLVariable = "MERCATO_TEST_REDIS_PASSWORD_URL"
 
+    /// The client URLs of a Redis cluster's nodes, comma-separated, e.g.
+    /// `redis://127.0.0.1:57001,redis://127.0.0.1:57002,redis://127.0.0.1:57003`.
+    static let redisClusterURLsVariable = "MERCATO_TEST_REDIS_CLUSTER_URLS"
+    /// A TLS-only Redis server, e.g. `rediss://127.0.0.1:57010`, whose certificate names 127.0.0.1.
+    static let redisTLSURLVariable = "MERCATO_TEST_REDIS_TLS_URL"
+    /// The PEM file of the CA that signed the TLS server's certificate.
+    static let redisTLSCAFileVariable = "MERCATO_TEST_REDIS_TLS_CA_FILE"
+
     static var redisEnabled: Bool { required || value(of: redisURLVariable) != nil }
+    static var redisClusterEnabled: Bool { required || value(of: redisClusterURLsVariable) != nil }
+    static var redisTLSEnabled: Bool { required || value(of: redisTLSURLVariable) != nil }
     static var redisPasswordEnabled: Bool { required || value(of: redisPasswordURLVariable) != nil }
 
     static func value(of variable: String) -> String? {
@@ -29,9 +40,18 @@ enum TestServices {
     static func url(_ variable: String) throws -> String {
         guard let url = value(of: variable) else {
             let example =
-                variable == redisPasswordURLVariable
-                ? "redis://:secret@127.0.0.1:56380 (a redis-server started with --requirepass secret)"
-                : "redis://127.0.0.1:56379 (a redis-server without a password)"
+                switch variable {
+                case redisPasswordURLVariable:
+                    "redis://:secret@127.0.0.1:56380 (a redis-server started with --requirepass secret)"
+                case redisClusterURLsVariable:
+                    "redis://127.0.0.1:57001,redis://127.0.0.1:57002 (nodes of a cluster made with redis-cli --cluster create)"
+                case redisTLSURLVariable:
+                    "rediss://127.0.0.1:57010 (a redis-server with --tls-port whose certificate names 127.0.0.1)"
+                case redisTLSCAFileVariable:
+                    "/path/to/ca.crt (the CA that signed the TLS server's certificate)"
+                default:
+                    "redis://127.0.0.1:56379 (a redis-server without a password)"
+                }
             throw TestSetupError(
                 "\(variable) is not set, but MERCATO_REQUIRE_SERVICES=1 requires this Redis suite to run: "
                     + "start the server and export \(variable)=\(example)"
@@ -103,17 +123,28 @@ final class FakeRedisServer: Sendable {
         case reply([UInt8])
         /// Answer the first request with these bytes, then close the connection.
         case replyAndClose([UInt8])
+        /// Answer every request (one per read) with these bytes, keeping the connection open.
+        case replyEveryTime([UInt8])
     }
 
     private let channel: any Channel
     let port: Int
+    private let requestCount = RequestCounter()
+    /// How many requests the server has read, over all connections.
+    var requests: Int { requestCount.value.withLock { $0 } }
+
+    private final class RequestCounter: Sendable {
+        let value = Mutex(0)
+    }
 
     init(_ behaviour: Behaviour) async throws {
+        let counter = requestCount
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(ScriptedHandler(behaviour: behaviour))
+                    try child.pipeline.syncOperations.addHandler(
+                        ScriptedHandler(behaviour: behaviour, onRequest: { counter.value.withLock { $0 += 1 } }))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -143,11 +174,20 @@ final class FakeRedisServer: Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let behaviour: Behaviour
+        let onRequest: @Sendable () -> Void
         var answered = false
 
-        init(behaviour: Behaviour) { self.behaviour = behaviour }
+        init(behaviour: Behaviour, onRequest: @escaping @Sendable () -> Void) {
+            self.behaviour = behaviour
+            self.onRequest = onRequest
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            onRequest()
+            if case .replyEveryTime(let bytes) = behaviour {
+                context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+                return
+            }
             guard !answered else { return }
             answered = true
             switch behaviour {
@@ -155,6 +195,8 @@ final class FakeRedisServer: Sendable {
                 break
             case .reply(let bytes):
                 context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+            case .replyEveryTime:
+                break
             case .replyAndClose(let bytes):
                 context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
                 context.close(promise: nil)

@@ -61,24 +61,33 @@ enum AdapterSetup {
             return MemoryCache()
         case .redis:
             let redis = settings.redis
+            let configuration = RedisConfiguration(
+                host: redis.host ?? "127.0.0.1", port: redis.port, password: redis.password,
+                database: redis.database, maximumConnections: redis.maxConnections,
+                connectTimeout: .seconds(2), commandTimeout: .milliseconds(500),
+                tls: redis.tls ? RedisTLSConfiguration(caFile: redis.caFile) : nil)
+            if redis.cluster {
+                // The host is the cluster's configuration endpoint; every node gets its own pool.
+                let client = try RedisClusterClient(
+                    seeds: [RedisNodeAddress(host: configuration.host, port: configuration.port)],
+                    configuration: configuration, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+                app.lifecycle.use(RedisShutdown { await client.shutdown() })
+                return RedisCache(redis: client)
+            }
             let pool = try RedisConnectionPool(
-                configuration: RedisConfiguration(
-                    host: redis.host ?? "127.0.0.1", port: redis.port, password: redis.password,
-                    database: redis.database, maximumConnections: redis.maxConnections,
-                    connectTimeout: .seconds(2), commandTimeout: .milliseconds(500)),
-                eventLoopGroup: app.eventLoopGroup, logger: app.logger)
-            app.lifecycle.use(RedisPoolShutdown(pool: pool))
-            return RedisCache(pool: pool)
+                configuration: configuration, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+            app.lifecycle.use(RedisShutdown { await pool.shutdown() })
+            return RedisCache(redis: pool)
         }
     }
 }
 
 /// Closes the Redis connections when the application shuts down.
-private struct RedisPoolShutdown: LifecycleHandler {
-    let pool: RedisConnectionPool
+private struct RedisShutdown: LifecycleHandler {
+    let shutdown: @Sendable () async -> Void
 
     func shutdownAsync(_ application: Application) async {
-        await pool.shutdown()
+        await shutdown()
     }
 }
 

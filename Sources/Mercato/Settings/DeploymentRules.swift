@@ -1,3 +1,5 @@
+import Foundation
+
 /// What staging and production refuse to start with, beyond well-formed values.
 enum DeploymentRules {
     static func problems(in settings: Settings) -> [SettingsProblem] {
@@ -22,8 +24,15 @@ enum DeploymentRules {
         if settings.adapters.mailer == .smtp, (settings.mail.smtp.host ?? "").isEmpty {
             refuse("mail.smtp.host", "the smtp mailer needs an SMTP host")
         }
-        if settings.redis.cluster {
-            refuse("redis.cluster", "Redis cluster mode is not supported yet; use a primary endpoint (cluster: false)")
+        if settings.redis.cluster, settings.redis.database != 0 {
+            refuse("redis.database", "a Redis cluster only has database 0, not \(settings.redis.database)")
+        }
+        if let caFile = settings.redis.caFile {
+            if !settings.redis.tls {
+                refuse("redis.caFile", "a CA file is only used with redis.tls: true")
+            } else if !FileManager.default.isReadableFile(atPath: caFile) {
+                refuse("redis.caFile", "CA file '\(caFile)' does not exist or is not readable")
+            }
         }
         guard settings.environment == .production else { return problems }
         if let token = settings.admin.token, token.count < 32 {
@@ -34,6 +43,10 @@ enum DeploymentRules {
                 refuse("database.password", "production requires a database password")
             }
             if !postgres.ssl { refuse("database.ssl", "production requires ssl: true") }
+        }
+        if settings.adapters.cache == .redis, !settings.redis.tls {
+            // The ElastiCache replication group has TransitEncryptionEnabled: plain TCP can't reach it.
+            refuse("redis.tls", "production requires tls: true for Redis")
         }
         if settings.adapters.payments == .test {
             refuse("adapters.payments", "production cannot take payments with the test provider")

@@ -83,6 +83,10 @@ public struct RedisSettings: Sendable {
     public var database: Int
     public var cluster: Bool
     public var maxConnections: Int
+    /// TLS with the server's certificate verified, as ElastiCache's in-transit encryption needs.
+    public var tls: Bool = false
+    /// PEM CA certificates to trust instead of the system's (a self-hosted Redis with a private CA).
+    public var caFile: String?
 }
 
 /// Which adapter serves each port; the names are validated at boot.

@@ -123,7 +123,9 @@ public enum SettingsLoader {
             password: reader.text("redis.password", secret: true),
             database: reader.integer("redis.database", default: 0, range: 0...15),
             cluster: reader.boolean("redis.cluster", default: false),
-            maxConnections: reader.integer("redis.maxConnections", default: 8, range: 1...256)
+            maxConnections: reader.integer("redis.maxConnections", default: 8, range: 1...256),
+            tls: reader.boolean("redis.tls", default: false),
+            caFile: reader.text("redis.caFile")
         )
         let adapters = AdapterSettings(
             cache: reader.choice("adapters.cache", default: .memory),

@@ -4,12 +4,15 @@ import Testing
 
 @testable import Mercato
 
-/// One contract every cache adapter keeps: the in-memory LRU and Redis.
+/// One contract every cache adapter keeps: the in-memory LRU, Redis, and Redis Cluster.
 @Suite struct CacheContractTests {
     enum Adapter: String, CaseIterable, CustomTestStringConvertible, Sendable {
-        case memory, redis
+        case memory, redis, redisCluster
         var testDescription: String { rawValue }
-        static var available: [Adapter] { TestServices.redisEnabled ? [.memory, .redis] : [.memory] }
+        static var available: [Adapter] {
+            [.memory] + (TestServices.redisEnabled ? [.redis] : [])
+                + (TestServices.redisClusterEnabled ? [.redisCluster] : [])
+        }
     }
 
     /// A fresh cache of the adapter, with a unique namespace so parallel tests never collide.
@@ -21,12 +24,22 @@ import Testing
             let url = try #require(TestServices.redisURL, "MERCATO_TEST_REDIS_URL is required")
             let pool = try RedisConnectionPool(configuration: RedisConfiguration(url: url))
             do {
-                try await body(RedisCache(pool: pool, namespace: "test:\(UUID().uuidString):"))
+                try await body(RedisCache(redis: pool, namespace: "test:\(UUID().uuidString):"))
             } catch {
                 await pool.shutdown()
                 throw error
             }
             await pool.shutdown()
+        case .redisCluster:
+            let client = try RedisClusterClient(
+                seeds: TestServices.redisClusterSeeds(), configuration: RedisConfiguration(maximumConnections: 4))
+            do {
+                try await body(RedisCache(redis: client, namespace: "test:\(UUID().uuidString):"))
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+            await client.shutdown()
         }
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RedisClient
 import SQLKit
 import Testing
 import Vapor
@@ -100,6 +101,11 @@ enum TestServices {
 extension TestServices {
     static var redisURL: String? { environment["MERCATO_TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 } }
     static var redisEnabled: Bool { redisURL != nil || required }
+    /// Nodes of a Redis cluster, comma-separated `redis://host:port` URLs.
+    static var redisClusterURLs: String? {
+        environment["MERCATO_TEST_REDIS_CLUSTER_URLS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+    static var redisClusterEnabled: Bool { redisClusterURLs != nil || required }
     static var s3Endpoint: String? { environment["MERCATO_TEST_S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } }
     static var s3Enabled: Bool { s3Endpoint != nil || required }
 
@@ -112,5 +118,15 @@ extension TestServices {
         settings.redis.host = url.host
         settings.redis.port = url.port ?? 6379
         return settings
+    }
+
+    /// The test cluster's nodes as the cluster client's seeds.
+    static func redisClusterSeeds() throws -> [RedisNodeAddress] {
+        let urls = try #require(
+            redisClusterURLs, "MERCATO_REQUIRE_SERVICES=1 but MERCATO_TEST_REDIS_CLUSTER_URLS is not set")
+        return try urls.split(separator: ",").map {
+            let node = try RedisConfiguration(url: $0.trimmingCharacters(in: .whitespaces))
+            return RedisNodeAddress(host: node.host, port: node.port)
+        }
     }
 }
