@@ -34,6 +34,16 @@ struct CheckoutService {
         let cartID = try cart.requireID()
         let (order, exhausted) = try await db.transaction { tx -> (Order, Bool) in
             var exhausted = false
+            // Claim the cart first: a second checkout of the same cart waits here and then finds it
+            // converted (no second order), and on SQLite the transaction holds the write lock from
+            // its first statement, so two checkouts never deadlock upgrading a read lock.
+            let claimed = try await tx.sql.raw(
+                """
+                UPDATE carts SET updated_at = \(bind: Date())
+                WHERE id = \(bind: cartID) AND status = \(bind: Cart.Status.active.rawValue) RETURNING id
+                """
+            ).first()
+            guard claimed != nil else { throw CartError.closed }
             let lines = try await CartContents.lines(of: cartID, on: tx)
             guard let currency = lines.first?.currency else { throw CartError.empty }
             guard

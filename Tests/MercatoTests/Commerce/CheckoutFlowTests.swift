@@ -176,4 +176,26 @@ import VaporTesting
             #expect(order.totals.pricesIncludeTax == false)
         }
     }
+
+    @Test(arguments: DatabaseBackend.available)
+    func checkingOutOneCartTwiceAtOnceMakesOneOrder(on backend: DatabaseBackend) async throws {
+        try await CommerceFixtures.withShop(
+            on: backend, [CatalogFixtures.product("Basic Tee", category: "t-shirts", price: 1_500, stock: 30)]
+        ) { app in
+            // setup
+            let cart = try await CommerceFixtures.createCart(app)
+            try await CommerceFixtures.add(app, cart, sku: "SKU-basic-tee", quantity: 2)
+            // MUT: a double-clicked "place order"
+            let outcomes = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<2 { group.addTask { try await CommerceFixtures.checkout(app, cart).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // validate: one order, one reservation
+            #expect(outcomes.sorted { $0.code < $1.code } == [.created, .conflict])
+            let orders = try await Order.query(on: app.db).count()
+            #expect(orders == 1)
+            let stock = try await CommerceFixtures.stock(app, sku: "SKU-basic-tee")
+            #expect(stock == (30, 2))
+        }
+    }
 }
