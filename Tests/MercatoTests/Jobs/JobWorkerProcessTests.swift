@@ -63,8 +63,8 @@ import Vapor
 
     @Test func sigtermLetsTheRunningJobFinishBeforeExiting() async throws {
         try await withDatabase { environment, settings in
-            // setup: a three-second job, picked up by a worker process
-            let id = try enqueuePing(sleepMilliseconds: 3_000, environment: environment)
+            // setup: an eight-second job (long enough to be seen running on a loaded machine), picked up by a worker
+            let id = try enqueuePing(sleepMilliseconds: 8_000, environment: environment)
             let (process, stdout) = try startWorker(environment: environment)
             defer { if process.isRunning { process.terminate() } }
             let running = try await waitFor(id, settings: settings, within: 30) { $0.status == .running }

@@ -36,6 +36,9 @@ import Testing
         database:
           host: db.example.com
           password: secret
+        stripe:
+          secretKey: sk_live_example
+          webhookSecret: whsec_example
         adapters:
           payments: stripe
 

@@ -56,9 +56,15 @@ import Testing
             redis:
               host: cache.example.com
               cluster: true
+            stripe:
+              secretKey: sk_live_example
+              webhookSecret: whsec_example
+            mail:
+              from: orders@example.com
             adapters:
               cache: redis
               payments: stripe
+              mailer: ses
             """
         let found = problems(yaml, environment: .production)
         #expect(found.map(\.key) == ["redis.tls"])
