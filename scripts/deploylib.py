@@ -10,6 +10,7 @@ against moto_server in the drill.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -392,6 +393,83 @@ def invalidate(env: Environment, configured: str | None, reason: str) -> str | N
     invalidation = response["Invalidation"]["Id"]
     say(f"    invalidation {invalidation} of /* on distribution {distribution}")
     return invalidation
+
+
+# Static assets
+
+
+def assets_stack_name(env: Environment) -> str:
+    """The root CloudFormation stack of deploy/aws/mercato.yaml for the environment."""
+    return f"mercato-{env.name}"
+
+
+def find_assets_bucket(env: Environment, configured: str | None) -> str:
+    """The assets bucket: given explicitly, else the `AssetsBucketName` output of the stack `mercato-ENV`."""
+    if configured:
+        return configured
+    cloudformation = aws_client("cloudformation")
+    stack = assets_stack_name(env)
+    try:
+        stacks = cloudformation.describe_stacks(StackName=stack)["Stacks"]
+    except cloudformation.exceptions.ClientError as error:
+        raise DeployError(
+            "assets", f"cannot read CloudFormation stack {stack} ({error.response['Error'].get('Message', error)}): "
+            "is the stack deployed? Or name the bucket with --assets-bucket / MERCATO_ASSETS_BUCKET")
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stacks[0].get("Outputs", [])}
+    if not outputs.get("AssetsBucketName"):
+        raise DeployError(
+            "assets", f"stack {stack} has no AssetsBucketName output: update it from deploy/aws/mercato.yaml, "
+            "or name the bucket with --assets-bucket / MERCATO_ASSETS_BUCKET")
+    return outputs["AssetsBucketName"]
+
+
+def export_static_assets(directory: Path) -> dict:
+    """`mercato assets export DIR --json`: the hashed files the new release serves under /static/, and their types.
+
+    The binary is the release's own (MERCATO_BIN), run from the repository root where Public/ is, so the
+    names and bytes come from the app's hashing code, not from a second implementation here.
+    """
+    command = [mercato_binary(), "assets", "export", str(directory), "--json"]
+    say(f"    running {' '.join(shlex.quote(part) for part in command)}")
+    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=REPOSITORY_ROOT)
+    if result.returncode != 0:
+        lines = [line for line in (result.stderr + result.stdout).strip().splitlines() if line.strip()]
+        raise DeployError(
+            "assets", f"mercato assets export exited with code {result.returncode}: {lines[0] if lines else 'no output'}")
+    try:
+        manifest = json.loads(result.stdout)
+        files = manifest["files"]
+        cache_control = manifest["cacheControl"]
+    except (ValueError, KeyError, TypeError):
+        raise DeployError("assets", f"mercato assets export printed no manifest: {result.stdout.strip()[:200]!r}")
+    if not files:
+        raise DeployError("assets", "mercato assets export wrote no files")
+    return {"cacheControl": cache_control, "files": files}
+
+
+STATIC_PREFIX = "static/"
+
+
+def upload_static_assets(bucket: str, directory: Path, manifest: dict) -> list[str]:
+    """Puts every exported file at `static/<hashed name>` with the app's Content-Type and Cache-Control.
+
+    Never deletes: pages of the release still running (and of a rollback target) link to older hashed
+    names, which stay in the bucket.
+    """
+    s3 = aws_client("s3")
+    keys = []
+    for file in manifest["files"]:
+        name = file["name"]
+        if "/" in name or name.startswith("."):
+            raise DeployError("assets", f"unexpected asset name {name!r} in the export")
+        key = STATIC_PREFIX + name
+        with open(directory / name, "rb") as body:
+            s3.put_object(
+                Bucket=bucket, Key=key, Body=body, ContentType=file["contentType"],
+                CacheControl=manifest["cacheControl"])
+        say(f"    s3://{bucket}/{key} ({file['contentType']}, {file['size']} bytes)")
+        keys.append(key)
+    return keys
 
 
 # Smoke

@@ -40,7 +40,8 @@ enum AdapterSetup {
                 storage.pathStyle || storage.endpoint != nil
                 ? "\(storage.endpoint ?? "https://s3.\(storage.region).amazonaws.com")/\(bucket)"
                 : "https://\(bucket).s3.\(storage.region).amazonaws.com"
-            return S3ObjectStorage(client: client, publicBaseURL: storage.publicBaseURL ?? bucketURL)
+            return S3ObjectStorage(
+                client: client, publicBaseURL: storage.publicBaseURL ?? bucketURL, keyPrefix: storage.keyPrefix)
         }
     }
 

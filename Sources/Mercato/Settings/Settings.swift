@@ -115,6 +115,9 @@ public struct StorageSettings: Sendable {
     public var pathStyle: Bool
     /// Where browsers fetch objects (the CDN); the bucket URL when unset.
     public var publicBaseURL: String?
+    /// S3 adapter: prepended to every object key (`media/`), so uploads sit where the CDN's `/media/*`
+    /// behaviour looks; public URLs are `publicBaseURL` + prefix + key. Empty, or ending in `/`.
+    public var keyPrefix: String = ""
 }
 
 /// How the server-rendered storefront reaches the Store API.

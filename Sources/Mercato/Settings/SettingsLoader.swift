@@ -134,14 +134,7 @@ public enum SettingsLoader {
             payments: reader.choice("adapters.payments", default: .test),
             search: reader.choice("adapters.search", default: .database)
         )
-        let storage = StorageSettings(
-            directory: reader.text("storage.directory", default: "data/media") ?? "data/media",
-            bucket: reader.text("storage.bucket"),
-            region: reader.text("storage.region", default: "us-east-1") ?? "us-east-1",
-            endpoint: reader.text("storage.endpoint"),
-            pathStyle: reader.boolean("storage.pathStyle", default: false),
-            publicBaseURL: reader.text("storage.publicBaseURL")
-        )
+        let storage = StorageSettings(reading: &reader)
         let admin = AdminSettings(token: reader.text("admin.token", secret: true))
         let storefront = readStorefront(with: &reader)
         let checkout = CheckoutSettings.read(with: &reader)

@@ -1,3 +1,5 @@
+import AWSClient
+import AsyncHTTPClient
 import Fluent
 import Foundation
 import NIOCore
@@ -50,6 +52,41 @@ import VaporTesting
                     #expect(media.headers.first(name: .cacheControl) == "public, max-age=31536000, immutable")
                     #expect(Data(media.body.readableBytesView) == Self.png)
                 }
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestServices.s3Enabled)) func onS3AnUploadLandsUnderMediaAndLinksThroughTheCDN() async throws {
+        try await CatalogFixtures.withCatalog(on: .sqlite, Self.catalogue) { app in
+            // setup: production's storage layout on moto, behind a CDN at the shop's root
+            let endpoint = try #require(TestServices.s3Endpoint, "MERCATO_TEST_S3_ENDPOINT is required")
+            let client = try S3Client(
+                configuration: S3Configuration(
+                    bucket: "mercato-\(UUID().uuidString.lowercased().prefix(8))", region: "us-east-1",
+                    endpoint: endpoint, addressingStyle: .path),
+                credentials: AWSCredentials(accessKeyID: "test", secretAccessKey: "test"), httpClient: HTTPClient.shared
+            )
+            try await client.createBucket()
+            app.objectStorage = S3ObjectStorage(
+                client: client, publicBaseURL: "https://shop.example.com", keyPrefix: "media/")
+            // MUT
+            let (status, _) = try await upload(app, body: Self.png)
+            // validate
+            #expect(status == .created)
+            var imageURL = ""
+            try await app.testing().test(.GET, "/api/v1/products/court-sneakers") { response in
+                let product = try response.content.decode(CatalogDTO.ProductDetail.self)
+                imageURL = try #require(product.images.first).url
+            }
+            let path = try #require(
+                imageURL.wholeMatch(of: /https:\/\/shop\.example\.com(\/media\/products\/.+\.png)/)?.1)
+            // CloudFront's /media/* origin: the object key is the URL path without its leading slash.
+            let stored = try await client.getObject(key: String(path.dropFirst()))
+            #expect(stored.map { Data($0.body) } == Self.png)
+            // Its fallback origin, the app, serves the same path through the same prefix.
+            try await app.testing().test(.GET, String(path)) { media in
+                #expect(media.status == .ok)
+                #expect(Data(media.body.readableBytesView) == Self.png)
             }
         }
     }

@@ -1,3 +1,5 @@
+import AWSClient
+import AsyncHTTPClient
 import Foundation
 import Testing
 
@@ -105,7 +107,7 @@ import Testing
                 + Self.captures(#"^            - Name: ([A-Z0-9_]+)$"#, in: services))
         let plausible = [
             "BASE_URL": "https://shop.mercato.example", "DB_PORT": "5432", "REDIS_PORT": "6379",
-            "STORE_API_URL": "http://api:8080", "CDN_URL": "https://shop.mercato.example/media",
+            "STORE_API_URL": "http://api:8080", "CDN_URL": "https://shop.mercato.example",
             "ADMIN_TOKEN": String(repeating: "t", count: 40), "AWS_REGION": "eu-west-1",
             "STRIPE_SECRET_KEY": "sk_live_plausible", "STRIPE_WEBHOOK_SECRET": "whsec_plausible",
             "MAIL_FROM": "Mercato <orders@shop.mercato.example>", "SES_REGION": "eu-west-1",
@@ -123,5 +125,29 @@ import Testing
         #expect(complete.status == 0, "\(complete.stderr)")
         #expect(incomplete.status != 0)
         #expect(incomplete.stderr.contains("DB_PASSWORD"))
+    }
+
+    @Test func mediaURLsMatchCloudFrontsMediaBehaviour() throws {
+        // setup: CloudFront sends /media/* to the bucket with the path as the key, so the task's CDN_URL
+        // must be the site's root and the app must store under media/.
+        let services = try Self.read("deploy/aws/services.yaml")
+        let cdnURLs = try Self.captures(#"\{Name: CDN_URL, Value: (.+)\}"#, in: services)
+        #expect(cdnURLs.count == 4, "one per task definition")
+        #expect(cdnURLs.allSatisfy { $0 == #"!Sub "https://${DomainName}""# }, "\(cdnURLs)")
+        #expect(services.contains("PathPattern: /media/*"))
+        #expect(services.contains("PathPattern: /static/*"))
+        // MUT
+        let settings = try TestSupport.settings(
+            .production,
+            variables: TestSupport.deployedVariables.merging(["CDN_URL": "https://shop.mercato.example"]) { $1 })
+        let client = try S3Client(
+            configuration: S3Configuration(bucket: "mercato-production-assets", region: "eu-west-1"),
+            credentials: AWSCredentials(accessKeyID: "unused", secretAccessKey: "unused"), httpClient: HTTPClient.shared
+        )
+        let storage = S3ObjectStorage(
+            client: client, publicBaseURL: try #require(settings.storage.publicBaseURL),
+            keyPrefix: settings.storage.keyPrefix)
+        // validate
+        #expect(storage.publicURL(for: "products/p1/i.png") == "https://shop.mercato.example/media/products/p1/i.png")
     }
 }

@@ -47,13 +47,15 @@ struct CommandLineRunner {
         return (process, stdout, stderr)
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Outcome
-    {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+        workingDirectory: URL = TestSupport.repositoryRoot
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
         process.environment = Self.environment(environment)
-        process.currentDirectoryURL = TestSupport.repositoryRoot
+        process.currentDirectoryURL = workingDirectory
         let stdout = Pipe()
         let stderr = Pipe()
         let stdin = Pipe()

@@ -13,7 +13,7 @@ struct StaticAssetRoutes: RouteCollection {
         }
         var headers = HTTPHeaders()
         headers.contentType = asset.contentType
-        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
+        headers.replaceOrAdd(name: .cacheControl, value: StaticAssets.cacheControl)
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return Response(status: .ok, headers: headers, body: .init(data: asset.data))
     }

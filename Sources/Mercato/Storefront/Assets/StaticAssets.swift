@@ -14,8 +14,17 @@ struct StaticAssets: Sendable {
         var hashedName: String
     }
 
+    /// What the app and the CDN copy (`scripts/deploy` uploads with it) send with every asset: the name
+    /// changes with the content, so a cached copy never goes stale.
+    static let cacheControl = "public, max-age=31536000, immutable"
+
     private let byName: [String: Asset]
     private let byHashedName: [String: Asset]
+
+    /// Every published asset, ordered by hashed name.
+    var all: [Asset] {
+        byHashedName.keys.sorted().compactMap { byHashedName[$0] }
+    }
 
     init(files: [String: Data]) {
         var byName: [String: Asset] = [:]
