@@ -72,6 +72,10 @@ struct CustomerService {
         session.createdAt = Date()
         session.expiresAt = Date().addingTimeInterval(TimeInterval(settings.sessionDays * 86_400))
         try await session.create(on: db)
+        // Expired sessions and reset tokens are swept as new sessions open (both tables are indexed
+        // or small), so nothing stale piles up without a scheduler.
+        try await CustomerSession.query(on: db).filter(\.$expiresAt < Date()).delete()
+        try await PasswordResetToken.query(on: db).filter(\.$expiresAt < Date()).delete()
         return (session, token)
     }
 

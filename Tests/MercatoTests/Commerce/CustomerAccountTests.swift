@@ -228,3 +228,30 @@ import VaporTesting
         }
     }
 }
+
+extension CustomerAccountTests {
+    @Test func expiredSessionsAndResetTokensAreSweptAsNewSessionsOpen() async throws {
+        try await CommerceFixtures.withShop(Self.catalogue) { app in
+            // setup: one session that has expired, one reset token that has expired
+            let service = CustomerService(app: app)
+            let customer = try await service.register(
+                email: "old@example.com", password: "long enough pass", name: "Old")
+            let (stale, staleToken) = try await service.openSession(kind: .api, customerID: customer.requireID())
+            stale.expiresAt = Date().addingTimeInterval(-60)
+            try await stale.update(on: app.db)
+            try await service.requestPasswordReset(email: "old@example.com")
+            try await app.db.sql.raw(
+                "UPDATE password_reset_tokens SET expires_at = \(bind: Date().addingTimeInterval(-1))"
+            ).run()
+            // MUT: somebody signs in
+            _ = try await service.openSession(kind: .web, customerID: nil)
+            // validate: the stale token opens nothing and its rows are gone
+            let reopened = try await service.session(forToken: staleToken, kind: .api)
+            #expect(reopened == nil)
+            let sessions = try await CustomerSession.query(on: app.db).count()
+            let resets = try await PasswordResetToken.query(on: app.db).count()
+            #expect(sessions == 1)
+            #expect(resets == 0)
+        }
+    }
+}
