@@ -22,10 +22,11 @@ struct CheckoutService {
         self.db = db ?? app.db
     }
 
-    /// Places the order and returns it with the token that opens it.
+    /// Places the order and returns it with the token that opens it, and its payment when the
+    /// provider could open one now (otherwise paying opens it).
     func placeOrder(
         cart: Cart, request: CheckoutRequest, customerID: UUID?, actor: String = "customer"
-    ) async throws -> (order: Order, token: String) {
+    ) async throws -> (order: Order, token: String, payment: PaymentState?) {
         let email = try CustomerEmail.validated(request.email)
         let address = try request.shippingAddress.validated()
         let methodCode = request.shippingMethod.trimmingCharacters(in: .whitespaces)
@@ -123,14 +124,15 @@ struct CheckoutService {
         }
         // Listing and product pages show "out of stock" from the catalogue cache.
         if exhausted { try await app.catalogCache.invalidate() }
+        var payment: PaymentState?
         do {
-            try await PaymentFlow(app: app).ensurePayment(for: order)
+            payment = try await PaymentFlow(app: app).ensurePayment(for: order)
         } catch {
             // The order stands; paying it creates the payment again (same idempotency key).
             app.logger.warning(
                 "could not open the payment yet", metadata: ["order": .string(order.number), "error": "\(error)"])
         }
-        return (order, token)
+        return (order, token, payment)
     }
 }
 

@@ -21,9 +21,8 @@ struct OrderRoutes: RouteCollection {
         let customerID = try await req.bearerCustomerID()
         let cart = try await CartService(db: req.db).open(
             id: body.cartId, token: req.headers.first(name: CartRoutes.tokenHeader), customerID: customerID)
-        let (order, token) = try await CheckoutService(app: req.application).placeOrder(
+        let (order, token, payment) = try await CheckoutService(app: req.application).placeOrder(
             cart: cart, request: body, customerID: customerID)
-        let payment = try? await PaymentFlow(app: req.application).ensurePayment(for: order)
         return try await order.dto(on: req.db, token: token, payment: payment).encodeResponse(
             status: .created, for: req)
     }

@@ -99,7 +99,7 @@ enum CheckoutPage {
             let request = CheckoutRequest(
                 cartId: try cart.requireID(), email: email, shippingAddress: address,
                 shippingMethod: form.shippingMethod)
-            let (order, token) = try await CheckoutService(app: req.application).placeOrder(
+            let (order, token, _) = try await CheckoutService(app: req.application).placeOrder(
                 cart: cart, request: request, customerID: session.customerID)
             let response = req.seeOther(.checkoutPay(orderID: try order.requireID()))
             // A customer reaches the order through their account; only guests need the cookie.
