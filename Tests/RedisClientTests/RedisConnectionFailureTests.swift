@@ -30,7 +30,8 @@ struct RedisConnectionFailureTests {
             let elapsed = ContinuousClock.now - started
             #expect(error as? RedisError == .connectTimeout)
             #expect(elapsed >= .milliseconds(250))
-            #expect(elapsed < .seconds(2))
+            // Generous: it proves the timeout fires rather than hanging, on a machine loaded by parallel suites.
+            #expect(elapsed < .seconds(15))
         }
     }
 
@@ -43,7 +44,7 @@ struct RedisConnectionFailureTests {
             let started = ContinuousClock.now
             let error = await thrownError { try await connection.ping() }
             #expect(error as? RedisError == .commandTimeout)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(15))
             #expect(!connection.isConnected)
             // Later commands fail at once rather than waiting for a reply that cannot come.
             #expect(await thrownError { try await connection.ping() } as? RedisError == .connectionClosed)

@@ -40,7 +40,8 @@ import Testing
         }
         // validate
         #expect(error == .timeout("the server greeting"))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Generous: it proves the timeout fires rather than hanging, on a machine loaded by parallel suites.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }
 
