@@ -132,7 +132,8 @@ import Vapor
             let clock = ContinuousClock()
             let stopStarted = clock.now
             await worker.stop()
-            #expect(clock.now - stopStarted < .seconds(3))
+            // Far below the job's 30 s: stop gave up instead of waiting for it.
+            #expect(clock.now - stopStarted < .seconds(15))
             // validate: the job is not lost: still claimed, with a lease that will lapse
             let abandoned = try await JobFixtures.job(id, in: app)
             #expect(abandoned.status == .running && abandoned.lockedBy == worker.id)
