@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Store API for accounts: registration, sign-in, password reset, profile, addresses, orders.
@@ -162,16 +163,26 @@ enum OrderHistory {
     }
 
     static func summaries(of orders: [Order], on db: any Database) async throws -> [OrderSummaryDTO] {
-        var summaries: [OrderSummaryDTO] = []
-        for order in orders {
-            let count =
-                try await OrderLine.query(on: db).filter(\.$order.$id == order.requireID()).sum(\.$quantity) ?? 0
-            summaries.append(
-                OrderSummaryDTO(
-                    id: try order.requireID(), number: order.number, status: order.status,
-                    total: Money(amount: order.total, currency: order.currency), itemCount: count,
-                    createdAt: order.createdAt))
+        let ids = try orders.map { try $0.requireID() }
+        // One grouped query for every order's item count, not one per order.
+        var counts: [UUID: Int] = [:]
+        if !ids.isEmpty {
+            let rows = try await db.sql.raw(
+                """
+                SELECT order_id, SUM(quantity) AS items FROM order_lines
+                WHERE order_id IN (\(binds: ids)) GROUP BY order_id
+                """
+            ).all()
+            for row in rows {
+                counts[try row.decode(column: "order_id", as: UUID.self)] = try row.decode(
+                    column: "items", as: Int.self)
+            }
         }
-        return summaries
+        return try orders.map { order in
+            OrderSummaryDTO(
+                id: try order.requireID(), number: order.number, status: order.status,
+                total: Money(amount: order.total, currency: order.currency),
+                itemCount: counts[try order.requireID()] ?? 0, createdAt: order.createdAt)
+        }
     }
 }
