@@ -35,7 +35,7 @@ struct LoginThrottle {
     }
 
     private static func accountKey(_ email: String) -> String {
-        "login:account:" + SHA256.hash(data: Data(email.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        "login:account:" + SHA256.hash(data: Data(email.utf8)).prefix(16).hexString
     }
 
     private static func addressKey(_ address: String) -> String { "login:address:\(address)" }

@@ -242,6 +242,6 @@ struct PaymentFlow {
             case .providerMethod(let id): "pm:\(id)"
             case .testCard(let number): "card:\(number.filter(\.isNumber))"
             }
-        return SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(text.utf8)).prefix(8).hexString
     }
 }

@@ -168,7 +168,7 @@ struct TestPaymentProvider: PaymentProvider {
                 reason: "timestamp outside the \(Int(Self.toleranceSeconds)) s tolerance")
         }
         let expected = Self.signature(payload: payload, timestamp: Int(timestamp), secret: webhookSecret)
-        guard signatures.contains(where: { Self.constantTimeEquals($0, expected) }) else {
+        guard signatures.contains(where: { ConstantTime.equals($0, expected) }) else {
             throw PaymentError.invalidSignature(reason: "no signature matches")
         }
         struct Body: Decodable {
@@ -203,14 +203,7 @@ struct TestPaymentProvider: PaymentProvider {
     private static func signature(payload: [UInt8], timestamp: Int, secret: String) -> String {
         let signed = Array("\(timestamp).".utf8) + payload
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let lhs = Array(lhs.utf8)
-        let rhs = Array(rhs.utf8)
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return mac.hexString
     }
 
     private func require(_ id: String) async throws -> PaymentState {

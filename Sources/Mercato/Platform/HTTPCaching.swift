@@ -19,7 +19,7 @@ enum CachedResponse {
     static func make(
         body: Data, contentType: HTTPMediaType, for request: Request, maxAge: Int, audience: Audience = .public
     ) -> Response {
-        let etag = "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let etag = "\"" + SHA256.hash(data: body).prefix(16).hexString + "\""
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .eTag, value: etag)
         headers.replaceOrAdd(

@@ -8,7 +8,7 @@ import Vapor
 enum PublicPageCache {
     /// - Parameter handler: renders the page; only a `200` with a `public` Cache-Control is stored.
     static func serve(_ request: Request, _ handler: (Request) async throws -> Response) async throws -> Response {
-        let key = "page:" + SHA256.hash(data: Data(request.url.string.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = "page:" + SHA256.hash(data: Data(request.url.string.utf8)).hexString
         let entry = try await request.application.catalogCache.lookup(key)
         if let hit = entry.hit {
             return CachedResponse.make(body: hit, contentType: .html, for: request, maxAge: pageMaxAge)

@@ -42,7 +42,7 @@ struct OpenAPIDocument: Sendable {
     }
 
     private static func etag(of data: Data) -> String {
-        "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        "\"" + SHA256.hash(data: data).prefix(16).hexString + "\""
     }
 
     /// JSON in the YAML's own key order, so tools listing operations show them as written.

@@ -14,14 +14,11 @@ enum SecretToken {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
-    /// Compares two hashes without an early exit, so timing says nothing about how much matched.
+    /// Whether `token` is the one whose hash is stored, compared in constant time.
     static func matches(_ token: String, hash expected: String) -> Bool {
-        let actual = Array(hash(token).utf8)
-        let expected = Array(expected.utf8)
-        guard actual.count == expected.count else { return false }
-        return zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        ConstantTime.equals(hash(token), expected)
     }
 }

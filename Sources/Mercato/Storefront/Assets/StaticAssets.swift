@@ -30,7 +30,7 @@ struct StaticAssets: Sendable {
         var byName: [String: Asset] = [:]
         for (name, data) in files {
             let url = URL(fileURLWithPath: name)
-            let hash = SHA256.hash(data: data).prefix(4).map { String(format: "%02x", $0) }.joined()
+            let hash = SHA256.hash(data: data).prefix(4).hexString
             let stem = url.deletingPathExtension().lastPathComponent
             let hashedName = url.pathExtension.isEmpty ? "\(stem).\(hash)" : "\(stem).\(hash).\(url.pathExtension)"
             byName[name] = Asset(

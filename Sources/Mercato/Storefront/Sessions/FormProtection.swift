@@ -23,19 +23,12 @@ struct FormProtection: AsyncMiddleware {
         let submitted = (try? request.content.get(String.self, at: Self.fieldName)).flatMap { $0.isEmpty ? nil : $0 }
         if let submitted {
             guard let session = try await request.currentWebSession(),
-                Self.constantTimeEquals(submitted, session.csrfToken)
+                ConstantTime.equals(submitted, session.csrfToken)
             else { throw CustomerError.csrfMismatch }
         } else {
             guard acceptsSameOriginWithoutToken, request.comesFromThisShop else { throw CustomerError.csrfMismatch }
         }
         return try await next.respond(to: request)
-    }
-
-    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let lhs = Array(lhs.utf8)
-        let rhs = Array(rhs.utf8)
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
