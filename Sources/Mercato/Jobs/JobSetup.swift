@@ -6,6 +6,7 @@ enum JobSetup {
     static func configure(_ app: Application) {
         app.jobs.installRegistry()
         app.jobs.register(.ping, payload: PingPayload.self) { payload, context in
+            context.logger.notice("ping job started")
             if payload.sleepMilliseconds > 0 { try await Task.sleep(for: .milliseconds(payload.sleepMilliseconds)) }
             context.logger.notice("ping job done")
         }

@@ -10,6 +10,9 @@ import Vapor
 /// shutdown it stops claiming, lets the jobs it holds finish for up to
 /// `jobs.shutdownTimeoutSeconds`, and leaves any still running to their lease: another worker (or
 /// this one, restarted) runs them again once it expires. A claimed job is never lost.
+///
+/// `serve` calls `start` once the server listens and SIGTERM is handled; as a lifecycle handler
+/// it is stopped by the application's shutdown.
 final class JobWorker: LifecycleHandler, Sendable {
     let application: Application
     let settings: JobSettings
@@ -23,6 +26,8 @@ final class JobWorker: LifecycleHandler, Sendable {
         /// Set once `stop` stopped waiting: jobs claimed after that are left to their lease.
         var closed = false
         var abandoned = false
+        /// Set when the polling loop has returned: from then on only jobs use the database.
+        var pollFinished = false
     }
 
     private let state = NIOLockedValueBox(State())
@@ -34,10 +39,6 @@ final class JobWorker: LifecycleHandler, Sendable {
         id = "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    func didBootAsync(_ application: Application) async throws {
-        start()
-    }
-
     func shutdownAsync(_ application: Application) async {
         await stop()
     }
@@ -46,7 +47,10 @@ final class JobWorker: LifecycleHandler, Sendable {
     func start() {
         state.withLockedValue { state in
             guard state.loop == nil, !state.stopping else { return }
-            state.loop = Task { await self.pollUntilStopped() }
+            state.loop = Task {
+                await self.pollUntilStopped()
+                self.pollDidFinish()
+            }
         }
         application.logger.notice(
             "job worker started",
@@ -67,20 +71,29 @@ final class JobWorker: LifecycleHandler, Sendable {
         }
         guard !alreadyStopping else { return }
         loop?.cancel()
+        // Polls rather than awaiting tasks: an awaited task can't be given up on at the deadline,
+        // and the point of the deadline is to give up.
+        let deadline = ContinuousClock.now + .seconds(settings.shutdownTimeoutSeconds)
+        // First the poll in progress. It claims nothing once `stopping` is set, but a claim already
+        // sent may still return jobs, which it launches and which are waited for below. Once it
+        // has returned nothing but the jobs uses the database, so when `stop` returns the
+        // application may close its pools. A poll still stuck at the deadline is left: whatever it
+        // may yet claim stays leased, and runs later.
+        while loop != nil, !isPollFinished, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         let inFlight = state.withLockedValue { $0.running.count }
         if inFlight > 0 {
             application.logger.notice("job worker stopping: waiting for \(inFlight) running job(s)")
         }
-        // Polls rather than awaiting the tasks: an awaited task can't be given up on at the
-        // deadline, and the point of the deadline is to give up. A poll still waiting on the
-        // database isn't waited for: whatever it may yet claim stays leased, and runs later.
-        let deadline = ContinuousClock.now + .seconds(settings.shutdownTimeoutSeconds)
         var finished = closeIfIdle()
+        let waited = inFlight > 0 || !finished
         while !finished && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
             finished = closeIfIdle()
         }
-        guard inFlight > 0 || !finished else { return }
+        // Nothing was running: nothing to report.
+        guard waited else { return }
         guard !finished else {
             application.logger.notice("job worker stopped: every claimed job finished")
             return
@@ -99,6 +112,10 @@ final class JobWorker: LifecycleHandler, Sendable {
 
     private var isStopping: Bool { state.withLockedValue { $0.stopping } }
 
+    private var isPollFinished: Bool { state.withLockedValue { $0.pollFinished } }
+
+    private func pollDidFinish() { state.withLockedValue { $0.pollFinished = true } }
+
     /// With no job running, closes the worker to new jobs (atomically, so a claim returning just
     /// now can't slip in a job nobody waits for) and returns `true`.
     private func closeIfIdle() -> Bool {
@@ -112,12 +129,15 @@ final class JobWorker: LifecycleHandler, Sendable {
     private func pollUntilStopped() async {
         let executor = JobExecutor(application: application, workerID: id, settings: settings)
         let metrics = JobMetrics(metrics: application.metrics)
-        while !Task.isCancelled && !isStopping {
+        polling: while !Task.isCancelled && !isStopping {
             var claimedFullBatch = false
             do {
                 for kind in try await JobQueue.buryAbandonedFinalAttempts(on: application.db) {
                     metrics.recordDead(kind: kind)
                 }
+                // Checked before every query: once stopping, the worker claims nothing more and
+                // leaves the database (which the application may be shutting down) alone.
+                if isStopping { break polling }
                 let free = settings.concurrency - state.withLockedValue { $0.running.count }
                 if free > 0 {
                     let jobs = try await JobQueue.claim(
@@ -126,6 +146,7 @@ final class JobWorker: LifecycleHandler, Sendable {
                     claimedFullBatch = jobs.count == free
                     for job in jobs { launch(job, executor: executor, metrics: metrics) }
                 }
+                if isStopping { break polling }
                 metrics.setQueued(try await JobQueue.count(.queued, on: application.db))
             } catch {
                 application.logger.error("job worker could not poll the queue: \(String(reflecting: error))")

@@ -34,13 +34,6 @@ import Vapor
         return try #require(UUID(uuidString: ping.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    private func startWorker(environment: [String: String]) throws -> (Process, Pipe) {
-        let port = Int.random(in: 20_000...40_000)
-        let (process, stdout, _) = try CommandLineRunner.start(
-            ["serve", "--env", "testing", "--role", "worker", "--port", String(port)], environment: environment)
-        return (process, stdout)
-    }
-
     /// The job as another process left it; the file may be briefly locked by the worker's writes.
     private func job(_ id: UUID, settings: Settings) async throws -> JobRecord? {
         var found: JobRecord?
@@ -62,21 +55,26 @@ import Vapor
     }
 
     @Test func sigtermLetsTheRunningJobFinishBeforeExiting() async throws {
-        try await withDatabase { environment, settings in
-            // setup: an eight-second job (long enough to be seen running on a loaded machine), picked up by a worker
+        try await withDatabase { base, settings in
+            // setup: an eight-second job, a drain allowance well beyond it (not the testing 10 s, which a
+            // loaded machine could eat into), and a worker sent SIGTERM the moment it logs the job's start
+            var environment = base
+            environment["MERCATO_JOBS_SHUTDOWN_TIMEOUT_SECONDS"] = "30"
             let id = try enqueuePing(sleepMilliseconds: 8_000, environment: environment)
-            let (process, stdout) = try startWorker(environment: environment)
-            defer { if process.isRunning { process.terminate() } }
-            let running = try await waitFor(id, settings: settings, within: 30) { $0.status == .running }
-            try #require(running != nil, "the worker never claimed the job")
+            let worker = try WorkerProcess(environment: environment, sigtermOn: "ping job started")
+            defer { worker.terminateIfRunning() }
             // MUT
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-            // validate: a clean exit, after the job completed
-            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-            let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(output.contains("ping job done"))
-            #expect(output.contains("every claimed job finished"))
+            let signalled = await worker.wait(upTo: 60) { worker.signalled }
+            try #require(signalled, "the worker never started the job\n\(worker.report)")
+            let exited = await worker.wait(upTo: 60) { worker.isFinished }
+            try #require(exited, "the worker did not exit after SIGTERM\n\(worker.report)")
+            // validate: SIGTERM found the job running, the worker waited for it, then exited cleanly
+            let process = worker.process
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(worker.report)")
+            #expect(
+                worker.output.contains(
+                    inOrder: "ping job started", "waiting for 1 running job(s)", "ping job done",
+                    "every claimed job finished"), "\(worker.report)")
             let job = try await job(id, settings: settings)
             #expect(job?.status == .succeeded)
             #expect(job?.attempts == 1)
@@ -90,16 +88,16 @@ import Vapor
             environment["MERCATO_JOBS_SHUTDOWN_TIMEOUT_SECONDS"] = "1"
             environment["MERCATO_JOBS_LEASE_SECONDS"] = "5"
             let id = try enqueuePing(sleepMilliseconds: 6_000, environment: environment)
-            let (first, firstOutput) = try startWorker(environment: environment)
-            defer { if first.isRunning { first.terminate() } }
-            let claimed = try await waitFor(id, settings: settings, within: 30) { $0.status == .running }
-            try #require(claimed != nil, "the worker never claimed the job")
+            let first = try WorkerProcess(environment: environment, sigtermOn: "ping job started")
+            defer { first.terminateIfRunning() }
             // MUT: stop the first worker mid-job
-            kill(first.processIdentifier, SIGTERM)
-            first.waitUntilExit()
+            let signalled = await first.wait(upTo: 60) { first.signalled }
+            try #require(signalled, "the worker never started the job\n\(first.report)")
+            let exited = await first.wait(upTo: 60) { first.isFinished }
+            try #require(exited, "the worker did not exit after SIGTERM\n\(first.report)")
             // validate: it exited without finishing the job, and the job is still leased, not lost
-            #expect(first.terminationStatus == 0)
-            let output = String(decoding: firstOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(first.process.terminationReason == .exit && first.process.terminationStatus == 0, "\(first.report)")
+            let output = first.output
             #expect(output.contains("1 job(s) unfinished"))
             #expect(!output.contains("ping job done"))
             let leftOver = try await job(id, settings: settings)
@@ -107,13 +105,103 @@ import Vapor
             #expect(leftOver?.attempts == 1)
 
             // MUT: the next worker takes it over once the lease lapses
-            let (second, _) = try startWorker(environment: environment)
-            defer { if second.isRunning { second.terminate() } }
+            let second = try WorkerProcess(environment: environment, sigtermOn: nil)
+            defer { second.terminateIfRunning() }
             let done = try await waitFor(id, settings: settings, within: 40) { $0.status == .succeeded }
-            kill(second.processIdentifier, SIGTERM)
-            second.waitUntilExit()
+            kill(second.process.processIdentifier, SIGTERM)
+            _ = await second.wait(upTo: 60) { second.isFinished }
             // validate
             #expect(done?.attempts == 2)
         }
+    }
+}
+
+/// A `mercato serve --role worker` child. Its output is read as it arrives, on a Dispatch thread:
+/// a pipe nobody reads stops the child once 64 KiB are waiting, and a crash report on stderr is
+/// worth seeing. It is sent SIGTERM from that thread the moment `sigtermOn` appears on stdout, so
+/// when the signal lands doesn't depend on how busy the test's own executor is.
+private final class WorkerProcess: @unchecked Sendable {
+    let process: Process
+    private let pid: Int32
+    private let marker: Data?
+    /// Guards everything below.
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+    private var outOpen = true
+    private var errOpen = true
+    private var sent = false
+
+    init(environment: [String: String], sigtermOn marker: String?) throws {
+        let port = Int.random(in: 20_000...40_000)
+        let (process, outPipe, errPipe) = try CommandLineRunner.start(
+            ["serve", "--env", "testing", "--role", "worker", "--port", String(port)], environment: environment)
+        self.process = process
+        pid = process.processIdentifier
+        self.marker = marker.map { Data($0.utf8) }
+        // Strong captures: the handlers let go at end of file, when they remove themselves.
+        outPipe.fileHandleForReading.readabilityHandler = { self.read($0, fromStdout: true) }
+        errPipe.fileHandleForReading.readabilityHandler = { self.read($0, fromStdout: false) }
+    }
+
+    private func read(_ handle: FileHandle, fromStdout: Bool) {
+        let chunk = handle.availableData
+        lock.lock()
+        defer { lock.unlock() }
+        guard !chunk.isEmpty else {
+            handle.readabilityHandler = nil
+            if fromStdout { outOpen = false } else { errOpen = false }
+            return
+        }
+        guard fromStdout else {
+            err.append(chunk)
+            return
+        }
+        out.append(chunk)
+        if let marker, !sent, out.range(of: marker) != nil {
+            sent = true
+            kill(pid, SIGTERM)
+        }
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    /// Whether SIGTERM went out.
+    var signalled: Bool { locked { sent } }
+    var output: String { locked { String(decoding: out, as: UTF8.self) } }
+    var report: String {
+        locked { "stdout:\n\(String(decoding: out, as: UTF8.self))\nstderr:\n\(String(decoding: err, as: UTF8.self))" }
+    }
+    /// Exited, and all it wrote has been read.
+    var isFinished: Bool { !process.isRunning && locked { !outOpen && !errOpen } }
+
+    /// Waits for `condition` without holding a thread of the test's executor.
+    func wait(upTo seconds: Int, for condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return true
+    }
+
+    func terminateIfRunning() {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+extension String {
+    /// Whether each of `markers` occurs, each after the one before.
+    fileprivate func contains(inOrder markers: String...) -> Bool {
+        var rest = self[...]
+        for marker in markers {
+            guard let found = rest.range(of: marker) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return true
     }
 }

@@ -32,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingBootstrap.bootstrap(settings.log)
         let app = try await MercatoApplication.make(settings: settings, role: role)
         let worker = role.runsJobs ? JobWorker(application: app, settings: settings.jobs) : nil
+        // So that every shutdown, including a failed start, stops it; it is started below.
         if let worker { app.lifecycle.use(worker) }
         do {
             // Only development changes its own schema; deployed environments run `mercato migrate`.
@@ -42,8 +43,18 @@ struct ServeCommand: AsyncParsableCommand {
             app.logger.notice(
                 "mercato \(BuildInfo.version) starting",
                 metadata: ["role": .string(role.rawValue), "environment": .string(settings.environment.rawValue)])
-            try await app.execute()
-            // A signal ended `execute`. Drain in-flight requests (bounded by the shutdown timeout)
+            // `app.execute()`, split in two so the worker starts in between: `startup` boots, binds
+            // and installs the SIGTERM/SIGINT handlers. Until then SIGTERM kills the process
+            // outright, and a job claimed before that would be left to wait out its lease.
+            do {
+                try await app.startup()
+            } catch {
+                app.logger.report(error: error)
+                throw error
+            }
+            worker?.start()
+            try await app.running?.onStop.get()
+            // A signal ended the wait. Drain in-flight requests (bounded by the shutdown timeout)
             // before `asyncShutdown`, which closes the database pools before it stops the server.
             // The job worker stops claiming and drains its jobs at the same time (bounded by
             // jobs.shutdownTimeoutSeconds).
