@@ -115,9 +115,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What every test target shares: which real servers are configured, and moto's state.
+        .target(
+            name: "MercatoTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/MercatoTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RedisClientTests",
             dependencies: [
+                "MercatoTestSupport",
                 "RedisClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -126,12 +138,19 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSClientTests",
-            dependencies: ["AWSClient"],
+            dependencies: [
+                "AWSClient",
+                "MercatoTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StripeClientTests",
             dependencies: [
+                "MercatoTestSupport",
                 "StripeClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,6 +164,7 @@ let package = Package(
         .testTarget(
             name: "SMTPClientTests",
             dependencies: [
+                "MercatoTestSupport",
                 "SMTPClient",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,6 +178,7 @@ let package = Package(
             name: "MercatoTests",
             dependencies: [
                 "Mercato",
+                "MercatoTestSupport",
                 "mercato",
                 "RedisClient",
                 "AWSClient",

@@ -1,6 +1,7 @@
 import AWSClient
 import AsyncHTTPClient
 import Foundation
+import MercatoTestSupport
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -20,9 +21,8 @@ struct SESv2IntegrationTests {
 
     /// Every message moto has accepted: `Message` (simple) and `RawMessage` entries of its SES state.
     static func delivered(at endpoint: String) async throws -> [[String: Any]] {
-        let state = try await motoState(at: endpoint)
-        let ses = state["ses"] as? [String: Any] ?? [:]
-        return (ses["Message"] as? [[String: Any]] ?? []) + (ses["RawMessage"] as? [[String: Any]] ?? [])
+        let delivered = try await sesDeliveries(at: endpoint)
+        return delivered.simple + delivered.raw
     }
 
     @Test("a simple message from a verified domain arrives with its UTF-8 subject and HTML body")
@@ -94,29 +94,4 @@ struct SESv2IntegrationTests {
             credentials: AWSCredentials(accessKeyID: "a", secretAccessKey: "b"), httpClient: HTTPClient.shared)
         #expect(client.endpoint.origin == "https://email.eu-west-1.amazonaws.com")
     }
-}
-
-/// moto's whole state. `data.json` walks live objects, so it can fail (500) while another suite
-/// changes the same server; a few spaced tries get a consistent snapshot.
-func motoState(at endpoint: String) async throws -> [String: Any] {
-    var lastProblem = ""
-    for attempt in 0..<8 {
-        if attempt > 0 { try await Task.sleep(for: .milliseconds(200 * attempt)) }
-        let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: endpoint + "/moto-api/data.json"), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        guard response.status == .ok,
-            let state = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-        else {
-            lastProblem = "HTTP \(response.status.code): \(String(buffer: body).prefix(200))"
-            continue
-        }
-        return state
-    }
-    throw MotoStateUnavailable(problem: lastProblem)
-}
-
-struct MotoStateUnavailable: Error, CustomStringConvertible {
-    var problem: String
-    var description: String { "moto /moto-api/data.json did not answer with JSON: \(problem)" }
 }

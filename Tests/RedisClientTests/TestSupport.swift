@@ -1,17 +1,14 @@
 import Foundation
+import MercatoTestSupport
 import NIOCore
 import NIOPosix
 import RedisClient
 import Synchronization
 import Testing
 
-/// Which real servers the integration suites may use, read once from the environment.
-///
-/// A suite runs when its URL is set, or when `MERCATO_REQUIRE_SERVICES=1` (CI), in which case a
-/// missing URL fails the suite's tests with a message naming the variable instead of skipping.
+/// The Redis servers the integration suites may use (see `ServiceEnvironment`).
 enum TestServices {
-    static let environment = ProcessInfo.processInfo.environment
-    static let required = environment["MERCATO_REQUIRE_SERVICES"] == "1"
+    static var required: Bool { ServiceEnvironment.required }
 
     /// A Redis server without a password, e.g. `redis://127.0.0.1:56379`.
     static let redisURLVariable = "MERCATO_TEST_REDIS_URL"
@@ -26,15 +23,12 @@ enum TestServices {
     /// The PEM file of the CA that signed the TLS server's certificate.
     static let redisTLSCAFileVariable = "MERCATO_TEST_REDIS_TLS_CA_FILE"
 
-    static var redisEnabled: Bool { required || value(of: redisURLVariable) != nil }
-    static var redisClusterEnabled: Bool { required || value(of: redisClusterURLsVariable) != nil }
-    static var redisTLSEnabled: Bool { required || value(of: redisTLSURLVariable) != nil }
-    static var redisPasswordEnabled: Bool { required || value(of: redisPasswordURLVariable) != nil }
+    static var redisEnabled: Bool { ServiceEnvironment.enabled(redisURLVariable) }
+    static var redisClusterEnabled: Bool { ServiceEnvironment.enabled(redisClusterURLsVariable) }
+    static var redisTLSEnabled: Bool { ServiceEnvironment.enabled(redisTLSURLVariable) }
+    static var redisPasswordEnabled: Bool { ServiceEnvironment.enabled(redisPasswordURLVariable) }
 
-    static func value(of variable: String) -> String? {
-        guard let value = environment[variable], !value.isEmpty else { return nil }
-        return value
-    }
+    static func value(of variable: String) -> String? { ServiceEnvironment.value(variable) }
 
     /// The URL in `variable`, or a failure that says how to provide it.
     static func url(_ variable: String) throws -> String {

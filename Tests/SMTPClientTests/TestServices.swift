@@ -1,29 +1,18 @@
 import Foundation
+import MercatoTestSupport
 import Testing
 
-/// The SMTP server the integration suites use (`scripts/smtp-test-server`), read from the environment.
+/// The SMTP server the integration suites use (`scripts/smtp-test-server`; see `ServiceEnvironment`).
 ///
 /// `MERCATO_TEST_SMTP_URL` (`smtp://127.0.0.1:PORT`) switches the suites on;
 /// `MERCATO_TEST_SMTP_MAILBOX` is the folder the server writes received messages and its
-/// certificate to. With `MERCATO_REQUIRE_SERVICES=1` a missing server fails instead of skipping.
+/// certificate to.
 enum TestServices {
-    static let environment = ProcessInfo.processInfo.environment
-    static var required: Bool { environment["MERCATO_REQUIRE_SERVICES"] == "1" }
-    static var smtpEnabled: Bool { value("MERCATO_TEST_SMTP_URL") != nil || required }
+    static var required: Bool { ServiceEnvironment.required }
+    static var smtpEnabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_SMTP_URL") }
 
     static func smtpServer() throws -> (host: String, port: Int, mailbox: URL) {
-        let hint =
-            "MERCATO_REQUIRE_SERVICES=1 but MERCATO_TEST_SMTP_URL / MERCATO_TEST_SMTP_MAILBOX are not set: run "
-            + "`scripts/smtp-test-server --port PORT --mailbox DIR` and export smtp://127.0.0.1:PORT and DIR"
-        let url = try #require(
-            value("MERCATO_TEST_SMTP_URL").flatMap(URLComponents.init(string:)), Comment(rawValue: hint))
-        let mailbox = try #require(value("MERCATO_TEST_SMTP_MAILBOX"), Comment(rawValue: hint))
-        return (try #require(url.host), url.port ?? 25, URL(fileURLWithPath: mailbox))
-    }
-
-    private static func value(_ name: String) -> String? {
-        guard let value = environment[name], !value.isEmpty else { return nil }
-        return value
+        try SMTPTestServer.locate()
     }
 }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MercatoTestSupport
 import StripeClient
 import Testing
 import Vapor
@@ -8,8 +9,8 @@ import Vapor
 
 extension TestServices {
     /// `http://127.0.0.1:PORT` of a `localstripe --port PORT --from-scratch`.
-    static var stripeURL: String? { environment["MERCATO_TEST_STRIPE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
-    static var stripeEnabled: Bool { stripeURL != nil || required }
+    static var stripeURL: String? { ServiceEnvironment.value("MERCATO_TEST_STRIPE_URL") }
+    static var stripeEnabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_STRIPE_URL") }
 
     /// Stripe settings aimed at the test localstripe.
     static func stripeSettings(webhookSecret: String = StripeContract.webhookSecret) throws -> StripeSettings {

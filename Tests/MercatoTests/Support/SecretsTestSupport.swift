@@ -1,14 +1,13 @@
 import AWSClient
 import AsyncHTTPClient
 import Foundation
+import MercatoTestSupport
 import Testing
 
 extension TestServices {
     /// A `moto_server` serving Secrets Manager, e.g. `http://127.0.0.1:45100`.
-    static var secretsEndpoint: String? {
-        environment["MERCATO_TEST_SECRETS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-    static var secretsEnabled: Bool { secretsEndpoint != nil || required }
+    static var secretsEndpoint: String? { ServiceEnvironment.value("MERCATO_TEST_SECRETS_ENDPOINT") }
+    static var secretsEnabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_SECRETS_ENDPOINT") }
 
     /// The variables a process needs to resolve `${secret:…}` against the test moto server.
     static func secretsVariables() throws -> [String: String] {

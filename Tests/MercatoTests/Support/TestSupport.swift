@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import MercatoTestSupport
 import RedisClient
 import SQLKit
 import Testing
@@ -58,12 +59,12 @@ enum TestSupport {
 /// Real servers for integration suites. Unset means skip, unless `MERCATO_REQUIRE_SERVICES=1`, in
 /// which case a missing server fails the run instead of silently shrinking it.
 enum TestServices {
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
-    static var required: Bool { environment["MERCATO_REQUIRE_SERVICES"] == "1" }
-    static var postgresURL: String? { environment["MERCATO_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var environment: [String: String] { ServiceEnvironment.variables }
+    static var required: Bool { ServiceEnvironment.required }
+    static var postgresURL: String? { ServiceEnvironment.value("MERCATO_TEST_DATABASE_URL") }
 
     /// Run PostgreSQL suites when a server is given or required.
-    static var postgresEnabled: Bool { postgresURL != nil || required }
+    static var postgresEnabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_DATABASE_URL") }
 
     /// `postgres://user:password@host:port/database?sslmode=disable`.
     static func postgresSettings() throws -> PostgresSettings {
@@ -99,15 +100,13 @@ enum TestServices {
 }
 
 extension TestServices {
-    static var redisURL: String? { environment["MERCATO_TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 } }
-    static var redisEnabled: Bool { redisURL != nil || required }
+    static var redisURL: String? { ServiceEnvironment.value("MERCATO_TEST_REDIS_URL") }
+    static var redisEnabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_REDIS_URL") }
     /// Nodes of a Redis cluster, comma-separated `redis://host:port` URLs.
-    static var redisClusterURLs: String? {
-        environment["MERCATO_TEST_REDIS_CLUSTER_URLS"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-    static var redisClusterEnabled: Bool { redisClusterURLs != nil || required }
-    static var s3Endpoint: String? { environment["MERCATO_TEST_S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } }
-    static var s3Enabled: Bool { s3Endpoint != nil || required }
+    static var redisClusterURLs: String? { ServiceEnvironment.value("MERCATO_TEST_REDIS_CLUSTER_URLS") }
+    static var redisClusterEnabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_REDIS_CLUSTER_URLS") }
+    static var s3Endpoint: String? { ServiceEnvironment.value("MERCATO_TEST_S3_ENDPOINT") }
+    static var s3Enabled: Bool { ServiceEnvironment.enabled("MERCATO_TEST_S3_ENDPOINT") }
 
     /// Testing settings whose cache is the test Redis server.
     static func redisTestingSettings() throws -> Settings {
