@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// Admin API for orders: list, inspect, move through the state machine, refund.
+/// Admin API for orders: list, inspect, move through the state machine, refund. Every change goes
+/// through `OrderService` (and `PaymentFlow` for refunds), which owns its effects.
 struct AdminOrderRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let orders = routes.grouped("api", "v1", "admin", "orders").grouped(AdminTokenMiddleware())
@@ -17,17 +18,16 @@ struct AdminOrderRoutes: RouteCollection {
     }
 
     func list(req: Request) async throws -> OrderList {
-        var query = Order.query(on: req.db).sort(\.$createdAt, .descending).limit(100)
+        var status: OrderStatus?
         if let raw = req.queryParameters["status"] {
-            guard let status = OrderStatus(rawValue: raw) else {
+            guard let known = OrderStatus(rawValue: raw) else {
                 let known = OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")
                 throw InvalidParameter(
                     name: "status", problem: "unknown status '\(raw.prefix(40))'; expected one of \(known)")
             }
-            query = query.filter(\.$status == status)
+            status = known
         }
-        let items = try await OrderHistory.summaries(of: try await query.all(), on: req.db)
-        return OrderList(items: items)
+        return OrderList(items: try await req.orders.recent(status: status))
     }
 
     func show(req: Request) async throws -> OrderDTO {
@@ -60,15 +60,8 @@ struct AdminOrderRoutes: RouteCollection {
         let shipment =
             next == .shipped
             ? Shipment(carrier: body.carrier, trackingNumber: body.trackingNumber, trackingURL: body.trackingURL) : nil
-        let moved = try await OrderService(db: req.db, baseURL: req.application.settings.server.baseURL).transition(
+        let moved = try await req.orders.transition(
             order, to: next, actor: "admin", note: body.note, shipment: shipment)
-        if next == .cancelled {
-            if let paymentID = moved.paymentID {
-                _ = try? await req.application.payments.cancelPayment(
-                    id: paymentID, idempotencyKey: "order-\(try moved.requireID())-cancel")
-            }
-            try await req.application.catalogCache.invalidate()
-        }
         return try await moved.dto(on: req.db)
     }
 
@@ -80,16 +73,13 @@ struct AdminOrderRoutes: RouteCollection {
     func refund(req: Request) async throws -> OrderDTO {
         let order = try await find(req)
         let body = try req.content.decode(RefundRequest.self)
-        if let amount = body.amount, amount <= 0 { throw OrderError.invalidRefundAmount }
-        return try await PaymentFlow(app: req.application).refund(order, amount: body.amount, actor: "admin")
-            .dto(on: req.db)
+        return try await req.paymentFlow.refund(order, amount: body.amount, actor: "admin").dto(on: req.db)
     }
 
     private func find(_ req: Request) async throws -> Order {
         guard let id = req.parameters.get("id", as: UUID.self) else {
             throw InvalidParameter(name: "id", problem: "must be a UUID")
         }
-        guard let order = try await Order.find(id, on: req.db) else { throw OrderError.notFound }
-        return order
+        return try await req.orders.find(id)
     }
 }

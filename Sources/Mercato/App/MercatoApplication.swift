@@ -49,7 +49,8 @@ public enum MercatoApplication {
         app.healthChecks = [DatabaseHealthCheck()]
         try AdapterSetup.configure(app, settings: settings)
         JobSetup.configure(app)
-        OrderOutbox.registerHandlers(on: app)
+        EmailDelivery.registerHandler(on: app)
+        PaymentJobs.registerHandlers(on: app)
 
         app.views.use(.leaf)
         // Development edits templates live; everywhere else parsed templates are kept.

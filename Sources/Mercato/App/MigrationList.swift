@@ -18,6 +18,7 @@ enum MigrationList {
             CreateOrders(),
             CreatePayments(),
             CreateJobs(),
+            AddTaxRateUniqueness(),
             // mercato:migrations-end
         ]
     }

@@ -12,6 +12,8 @@ enum Routes {
             try app.register(collection: JobAdminRoutes())
             try app.register(collection: CartRoutes())
             try app.register(collection: OrderRoutes())
+            try app.register(collection: CheckoutRoutes())
+            try app.register(collection: ShippingRoutes())
             try app.register(collection: CustomerRoutes())
             try app.register(collection: PaymentRoutes())
             try app.register(collection: AdminOrderRoutes())

@@ -26,19 +26,19 @@ enum CartContents {
         let rows = try await db.sql.raw(
             """
             SELECT v.id AS variant_id, v.sku, v.title AS variant_title, v.price_amount, v.currency, v.weight_grams,
-                   p.title AS product_title, p.slug, ci.quantity,
-                   COALESCE(i.on_hand - i.reserved, 0) AS available
+                   p.title AS product_title, p.slug, ci.quantity
             FROM cart_items ci
             JOIN variants v ON v.id = ci.variant_id
             JOIN products p ON p.id = v.product_id
-            LEFT JOIN inventory_levels i ON i.variant_id = v.id
             WHERE ci.cart_id = \(bind: cartID)
             ORDER BY ci.added_at, v.sku
             """
         ).all()
-        return try rows.map { row in
+        let variantIDs = try rows.map { try $0.decode(column: "variant_id", as: UUID.self) }
+        let available = try await InventoryService(db: db).availability(of: variantIDs)
+        return try zip(rows, variantIDs).map { row, variantID in
             CartLine(
-                variantID: try row.decode(column: "variant_id", as: UUID.self),
+                variantID: variantID,
                 sku: try row.decode(column: "sku", as: String.self),
                 productTitle: try row.decode(column: "product_title", as: String.self),
                 variantTitle: try row.decode(column: "variant_title", as: String.self),
@@ -47,7 +47,7 @@ enum CartContents {
                 currency: try row.decode(column: "currency", as: String.self),
                 weightGrams: try row.decode(column: "weight_grams", as: Int.self),
                 quantity: try row.decode(column: "quantity", as: Int.self),
-                available: try row.decode(column: "available", as: Int.self))
+                available: available[variantID] ?? 0)
         }
     }
 
@@ -59,16 +59,14 @@ enum CartContents {
         guard
             let row = try await db.sql.raw(
                 """
-                SELECT v.id, v.currency, COALESCE(i.on_hand - i.reserved, 0) AS available
+                SELECT v.id, v.currency
                 FROM variants v JOIN products p ON p.id = v.product_id
-                LEFT JOIN inventory_levels i ON i.variant_id = v.id
                 WHERE v.sku = \(bind: sku) AND p.status = 'active'
                 """
             ).first()
         else { return nil }
-        return (
-            try row.decode(column: "id", as: UUID.self), try row.decode(column: "currency", as: String.self),
-            try row.decode(column: "available", as: Int.self)
-        )
+        let id = try row.decode(column: "id", as: UUID.self)
+        let available = try await InventoryService(db: db).availability(of: [id])[id] ?? 0
+        return (id, try row.decode(column: "currency", as: String.self), available)
     }
 }

@@ -33,7 +33,7 @@ struct CartRoutes: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let customerID = try await req.bearerCustomerID()
-        let service = CartService(db: req.db)
+        let service = req.carts
         let (cart, token) = try await service.create(customerID: customerID)
         return try await service.view(cart, token: token).encodeResponse(status: .created, for: req)
     }
@@ -80,7 +80,7 @@ struct CartRoutes: RouteCollection {
     private func open(_ req: Request) async throws -> (CartService, Cart, String?) {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw CartError.notFound }
         let customerID = try await req.bearerCustomerID()
-        let service = CartService(db: req.db)
+        let service = req.carts
         let cart = try await service.open(
             id: id, token: req.headers.first(name: Self.tokenHeader), customerID: customerID)
         return (service, cart, customerID?.uuidString)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// Cart operations for the Store API and the storefront: quantities checked against live stock,
 /// prices always from the catalogue.
@@ -94,8 +95,8 @@ struct CartService {
         let lines = try await CartContents.lines(of: try cart.requireID(), on: db)
         guard !lines.isEmpty else { throw CartError.empty }
         let subtotal = lines.reduce(0) { $0 + $1.pricingLine.total }
-        let coupon = try await CouponService.applicable(
-            code: code, subtotal: subtotal, currency: cart.currency, customerKey: customerKey, on: db)
+        let coupon = try await CouponService(db: db).applicable(
+            code: code, subtotal: subtotal, currency: cart.currency, customerKey: customerKey)
         cart.couponCode = coupon.code
         try await touch(cart)
     }
@@ -138,8 +139,8 @@ struct CartService {
         var couponProblem: String?
         if let code = cart.couponCode {
             do {
-                let coupon = try await CouponService.applicable(
-                    code: code, subtotal: subtotal, currency: currency, customerKey: customerKey, on: db)
+                let coupon = try await CouponService(db: db).applicable(
+                    code: code, subtotal: subtotal, currency: currency, customerKey: customerKey)
                 discount = coupon.discount(on: subtotal)
             } catch let error as CouponError {
                 couponProblem = error.reason
@@ -162,8 +163,40 @@ struct CartService {
                 total: Money(amount: subtotal - discount, currency: currency)))
     }
 
+    /// The cart's lines, priced from the catalogue now, with live stock.
+    func lines(of cart: Cart) async throws -> [CartLine] {
+        try await CartContents.lines(of: try cart.requireID(), on: db)
+    }
+
+    /// Whether a SKU can be put in a cart now (known, and its product active).
+    func isSellable(sku: String) async throws -> Bool {
+        try await CartContents.sellableVariant(sku: sku, on: db) != nil
+    }
+
+    /// Claims an active cart for checkout (inside the checkout transaction): false when it is
+    /// closed or another checkout claimed it first, which then waits for that one to finish.
+    func claimForCheckout(_ cartID: UUID) async throws -> Bool {
+        try await db.sql.raw(
+            """
+            UPDATE carts SET updated_at = \(bind: Date())
+            WHERE id = \(bind: cartID) AND status = \(bind: Cart.Status.active.rawValue) RETURNING id
+            """
+        ).first() != nil
+    }
+
+    /// Closes a cart that became an order.
+    func markConverted(_ cart: Cart) async throws {
+        cart.status = .converted
+        try await touch(cart)
+    }
+
     private func touch(_ cart: Cart) async throws {
         cart.updatedAt = Date()
         try await cart.save(on: db)
     }
+}
+
+extension Request {
+    /// Carts on the request's database.
+    var carts: CartService { CartService(db: db) }
 }

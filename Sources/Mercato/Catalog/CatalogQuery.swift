@@ -57,16 +57,6 @@ struct CatalogQuery: Hashable, Sendable {
     var effectiveSort: Sort { sort == .relevance && terms.isEmpty ? .newest : sort }
 }
 
-/// A request parameter the client got wrong.
-struct InvalidParameter: AppError {
-    var name: String
-    var problem: String
-
-    var code: String { "invalid_parameter" }
-    var status: HTTPResponseStatus { .badRequest }
-    var reason: String { "\(name): \(problem)" }
-}
-
 extension CatalogQuery {
     /// Reads the documented query parameters, refusing bad values with a 400 that names the parameter.
     ///

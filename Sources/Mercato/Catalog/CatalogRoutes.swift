@@ -32,7 +32,7 @@ struct CatalogRoutes: RouteCollection {
     func variants(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
         // Stock changes with every order, so it is read fresh and revalidated on every request.
-        return try await CatalogService(request: req).variants(slug: slug).cachedResponse(for: req, maxAge: 0)
+        return try await req.catalog.variants(slug: slug).cachedResponse(for: req, maxAge: 0)
     }
 
     func categories(req: Request) async throws -> Response {
@@ -43,7 +43,7 @@ struct CatalogRoutes: RouteCollection {
     private func cached(
         _ req: Request, _ key: String, maxAge: Int = 60, produce: (CatalogService) async throws -> some Encodable
     ) async throws -> Response {
-        let service = CatalogService(request: req)
+        let service = req.catalog
         return try await req.application.catalogCache.json(key) { try await produce(service) }
             .cachedJSONResponse(for: req, maxAge: maxAge)
     }

@@ -15,11 +15,6 @@ struct CatalogService {
         self.storage = storage
     }
 
-    init(request: Request) {
-        self.init(
-            database: request.db, search: request.application.searchEngine, storage: request.application.objectStorage)
-    }
-
     static let lowStockThreshold = 5
 
     func categoryIndex() async throws -> CategoryIndex {
@@ -37,7 +32,7 @@ struct CatalogService {
         if let slug = query.categorySlug {
             let index = try await categoryIndex()
             guard let category = index.node(slug: slug) else {
-                throw Abort(.notFound, reason: "no category '\(slug)'")
+                throw CatalogError.unknownCategory(slug)
             }
             categoryIDs = index.subtreeIDs(of: category.id)
         }
@@ -62,7 +57,7 @@ struct CatalogService {
             """
             SELECT p.id, p.slug, p.title, p.brand, p.currency, p.price_min, p.price_max,
                 (SELECT MAX(v.compare_at_amount) FROM variants v WHERE v.product_id = p.id) AS compare_at,
-                (SELECT COUNT(*) FROM inventory_levels i WHERE i.product_id = p.id AND i.on_hand > i.reserved) AS stocked,
+                \(InventoryReadModel.stockedVariantCount(product: "p.id")) AS stocked,
                 (SELECT im.storage_key FROM product_images im WHERE im.product_id = p.id
                     ORDER BY im.position LIMIT 1) AS image_key,
                 (SELECT im.alt FROM product_images im WHERE im.product_id = p.id ORDER BY im.position LIMIT 1) AS image_alt
@@ -127,7 +122,7 @@ struct CatalogService {
     private func activeProduct(slug: String, withImages: Bool) async throws -> Product {
         var query = Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active).with(\.$variants)
         if withImages { query = query.with(\.$images) }
-        guard let product = try await query.first() else { throw Abort(.notFound, reason: "no product '\(slug)'") }
+        guard let product = try await query.first() else { throw CatalogError.unknownProduct(slug) }
         return product
     }
 
@@ -141,13 +136,7 @@ struct CatalogService {
             options[try row.decode(column: "variant_id", as: UUID.self), default: [:]][
                 try row.decode(column: "name", as: String.self)] = try row.decode(column: "value", as: String.self)
         }
-        var available: [UUID: Int] = [:]
-        for row in try await sql.raw(
-            "SELECT variant_id, on_hand - reserved AS available FROM inventory_levels WHERE product_id = \(bind: productID)"
-        ).all() {
-            available[try row.decode(column: "variant_id", as: UUID.self)] = try row.decode(
-                column: "available", as: Int.self)
-        }
+        let available = try await InventoryService(db: database).availability(ofProduct: productID)
         return try product.variants.sorted { $0.position < $1.position }.map { variant in
             let id = try variant.requireID()
             let count = max(0, available[id] ?? 0)
@@ -174,5 +163,12 @@ struct CatalogService {
             }
         }
         return names.map { CatalogDTO.Option(name: $0, values: values[$0] ?? []) }
+    }
+}
+
+extension Request {
+    /// The catalogue's read side on the request's database.
+    var catalog: CatalogService {
+        CatalogService(database: db, search: application.searchEngine, storage: application.objectStorage)
     }
 }

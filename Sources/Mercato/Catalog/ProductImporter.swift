@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import SQLKit
 
@@ -33,7 +34,7 @@ struct NewProduct {
 
 /// Writes new products straight into the catalogue tables.
 struct ProductImporter {
-    let sql: any SQLDatabase
+    let db: any Database
 
     /// Inserts products with variants, option values, stock and one image each (when `imageKey`
     /// names one), in a few multi-row statements. Callers index them for search afterwards.
@@ -41,6 +42,7 @@ struct ProductImporter {
         _ products: [NewProduct], categoryIDs: [String: UUID],
         image: (NewProduct) -> (key: String, contentType: String, byteSize: Int)? = { _ in nil }
     ) async throws {
+        let sql = try db.sql
         let now = Date()
         let productRows = products.map { product -> [any SQLExpression] in
             [
@@ -76,13 +78,8 @@ struct ProductImporter {
                         ]
                     }
                 ).run()
-            try await sql.insert(into: "inventory_levels")
-                .columns("variant_id", "product_id", "on_hand", "reserved", "updated_at")
-                .rows(
-                    chunk.map { product, _, variant in
-                        [SQLBind(variant.id), SQLBind(product.id), SQLBind(variant.onHand), SQLBind(0), SQLBind(now)]
-                    }
-                ).run()
+            try await InventoryService(db: db).createLevels(
+                chunk.map { product, _, variant in (variant.id, product.id, variant.onHand) }, now: now)
             let options = chunk.flatMap { product, _, variant in
                 variant.options.map { [SQLBind(variant.id), SQLBind(product.id), SQLBind($0.name), SQLBind($0.value)] }
             }

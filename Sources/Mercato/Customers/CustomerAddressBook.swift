@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Vapor
 
 /// A customer's saved delivery addresses.
 struct CustomerAddressBook {
@@ -42,5 +43,12 @@ struct CustomerAddressBook {
         else { return false }
         try await address.delete(on: db)
         return true
+    }
+}
+
+extension Request {
+    /// The saved addresses of a customer, on the request's database.
+    func addressBook(of customerID: UUID) -> CustomerAddressBook {
+        CustomerAddressBook(db: db, customerID: customerID)
     }
 }

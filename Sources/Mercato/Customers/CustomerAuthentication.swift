@@ -7,7 +7,7 @@ extension Request {
     /// that is present but wrong or expired is an error, not a silent guest.
     func bearerSession() async throws -> CustomerSession? {
         guard let bearer = headers.bearerAuthorization else { return nil }
-        guard let session = try await CustomerService(app: application).session(forToken: bearer.token, kind: .api),
+        guard let session = try await application.customers.session(forToken: bearer.token, kind: .api),
             session.customerID != nil
         else { throw CustomerError.authenticationRequired }
         return session

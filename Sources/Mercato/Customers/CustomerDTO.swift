@@ -29,13 +29,3 @@ struct SignInDTO: Content {
     /// The customer's cart after merging any guest cart presented at sign-in.
     var cartId: UUID?
 }
-
-/// One line of a customer's order history.
-struct OrderSummaryDTO: Content, Equatable {
-    var id: UUID
-    var number: String
-    var status: OrderStatus
-    var total: Money
-    var itemCount: Int
-    var createdAt: Date
-}

@@ -35,7 +35,7 @@ struct CustomerRoutes: RouteCollection {
 
     func register(req: Request) async throws -> Response {
         let body = try req.content.decode(Registration.self)
-        let service = CustomerService(app: req.application)
+        let service = req.customers
         let customer = try await service.register(email: body.email, password: body.password, name: body.name)
         let (_, token) = try await service.openSession(kind: .api, customerID: customer.requireID())
         return try await SignInDTO(token: token, customer: customer.dto()).encodeResponse(status: .created, for: req)
@@ -43,18 +43,18 @@ struct CustomerRoutes: RouteCollection {
 
     func login(req: Request) async throws -> SignInDTO {
         let body = try req.content.decode(Credentials.self)
-        let service = CustomerService(app: req.application)
+        let service = req.customers
         let customer = try await service.authenticate(
             email: body.email, password: body.password, clientAddress: req.clientAddress)
         let customerID = try customer.requireID()
         var cartID: UUID?
         if let guestID = body.cartId {
-            let carts = CartService(db: req.db)
+            let carts = req.carts
             let guest = try await carts.open(
                 id: guestID, token: req.headers.first(name: CartRoutes.tokenHeader), customerID: nil)
             cartID = try await carts.merge(guest: guest, intoCartOf: customerID).requireID()
         } else {
-            cartID = try await CartService(db: req.db).activeCart(ofCustomer: customerID)?.requireID()
+            cartID = try await req.carts.activeCart(ofCustomer: customerID)?.requireID()
         }
         let (_, token) = try await service.openSession(kind: .api, customerID: customerID)
         return SignInDTO(token: token, customer: try customer.dto(), cartId: cartID)
@@ -62,7 +62,7 @@ struct CustomerRoutes: RouteCollection {
 
     func logout(req: Request) async throws -> HTTPStatus {
         guard let session = try await req.bearerSession() else { throw CustomerError.authenticationRequired }
-        try await CustomerService(app: req.application).closeSession(session)
+        try await req.customers.closeSession(session)
         return .noContent
     }
 
@@ -81,14 +81,14 @@ struct CustomerRoutes: RouteCollection {
 
     func requestReset(req: Request) async throws -> Response {
         let body = try req.content.decode(ResetRequest.self)
-        try await CustomerService(app: req.application).requestPasswordReset(email: body.email)
+        try await req.customers.requestPasswordReset(email: body.email)
         return try await Accepted(message: "If an account exists for this address, a reset link is on its way.")
             .encodeResponse(status: .accepted, for: req)
     }
 
     func confirmReset(req: Request) async throws -> HTTPStatus {
         let body = try req.content.decode(ResetConfirmation.self)
-        try await CustomerService(app: req.application).resetPassword(token: body.token, newPassword: body.password)
+        try await req.customers.resetPassword(token: body.token, newPassword: body.password)
         return .noContent
     }
 
@@ -103,14 +103,7 @@ struct CustomerRoutes: RouteCollection {
     func updateProfile(req: Request) async throws -> CustomerDTO {
         let customer = try await req.requireBearerCustomer()
         let body = try req.content.decode(ProfileUpdate.self)
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else {
-            throw InvalidField(name: "name", problem: "is required (at most 200 characters)")
-        }
-        customer.name = name
-        customer.updatedAt = Date()
-        try await customer.update(on: req.db)
-        return try customer.dto()
+        return try await req.customers.rename(customer, to: body.name).dto()
     }
 
     struct AddressList: Content {
@@ -149,40 +142,6 @@ struct CustomerRoutes: RouteCollection {
 
     func orders(req: Request) async throws -> OrderList {
         let customer = try await req.requireBearerCustomer()
-        return OrderList(items: try await OrderHistory.summaries(of: customer.requireID(), on: req.db))
-    }
-}
-
-/// Order summaries for lists: a customer's history, the admin's order list.
-enum OrderHistory {
-    /// A customer's orders, newest first.
-    static func summaries(of customerID: UUID, on db: any Database) async throws -> [OrderSummaryDTO] {
-        let orders = try await Order.query(on: db).filter(\.$customerID == customerID).sort(\.$createdAt, .descending)
-            .limit(200).all()
-        return try await summaries(of: orders, on: db)
-    }
-
-    static func summaries(of orders: [Order], on db: any Database) async throws -> [OrderSummaryDTO] {
-        let ids = try orders.map { try $0.requireID() }
-        // One grouped query for every order's item count, not one per order.
-        var counts: [UUID: Int] = [:]
-        if !ids.isEmpty {
-            let rows = try await db.sql.raw(
-                """
-                SELECT order_id, SUM(quantity) AS items FROM order_lines
-                WHERE order_id IN (\(binds: ids)) GROUP BY order_id
-                """
-            ).all()
-            for row in rows {
-                counts[try row.decode(column: "order_id", as: UUID.self)] = try row.decode(
-                    column: "items", as: Int.self)
-            }
-        }
-        return try orders.map { order in
-            OrderSummaryDTO(
-                id: try order.requireID(), number: order.number, status: order.status,
-                total: Money(amount: order.total, currency: order.currency),
-                itemCount: counts[try order.requireID()] ?? 0, createdAt: order.createdAt)
-        }
+        return OrderList(items: try await req.orders.history(ofCustomer: customer.requireID()))
     }
 }

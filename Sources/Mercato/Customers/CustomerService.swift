@@ -5,9 +5,14 @@ import Vapor
 
 /// Accounts, sign-in sessions and password resets.
 struct CustomerService {
-    let app: Application
-    var db: any Database { app.db }
-    private var settings: CheckoutSettings { app.settings.checkout }
+    let db: any Database
+    /// Counts failed sign-ins (shared by every instance when it is Redis).
+    let cache: any Cache
+    let settings: CheckoutSettings
+    /// The shop's public address, for the password-reset link.
+    let baseURL: String
+    /// bcrypt runs here, off the event loops.
+    let threadPool: NIOThreadPool
 
     /// Creates an account; the email must be new.
     func register(email rawEmail: String, password: String, name rawName: String) async throws -> Customer {
@@ -35,11 +40,23 @@ struct CustomerService {
         return customer
     }
 
+    /// Changes the name the customer goes by.
+    func rename(_ customer: Customer, to rawName: String) async throws -> Customer {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else {
+            throw InvalidField(name: "name", problem: "is required (at most 200 characters)")
+        }
+        customer.name = name
+        customer.updatedAt = Date()
+        try await customer.update(on: db)
+        return customer
+    }
+
     /// Checks the password under the login throttle; every failure counts against the account
     /// and the client address, whether or not the account exists.
     func authenticate(email rawEmail: String, password: String, clientAddress: String) async throws -> Customer {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let throttle = LoginThrottle(cache: app.dataCache, settings: settings)
+        let throttle = LoginThrottle(cache: cache, settings: settings)
         try await throttle.check(email: email, address: clientAddress)
         let customer = try await Customer.query(on: db).filter(\.$email == email).first()
         let valid: Bool
@@ -106,7 +123,7 @@ struct CustomerService {
             reset.expiresAt = Date().addingTimeInterval(TimeInterval(minutes * 60))
             reset.createdAt = Date()
             try await reset.create(on: tx)
-            let link = "\(app.settings.server.baseURL)/account/password-reset/\(token)"
+            let link = "\(baseURL)/account/password-reset/\(token)"
             try await JobQueue.enqueue(
                 .sendEmail,
                 payload: EmailJob(
@@ -151,13 +168,31 @@ struct CustomerService {
     /// bcrypt is deliberately slow: run it off the event loop.
     private func hash(_ password: String) async throws -> String {
         let cost = settings.passwordHashCost
-        return try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+        return try await threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
     }
 
     private func verify(_ password: String, hash: String) async throws -> Bool {
-        try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
+        try await threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
     }
 
     /// A bcrypt hash of a random string, checked against when the account doesn't exist.
     private static let decoyHash = (try? Bcrypt.hash(SecretToken.generate(), cost: 10)) ?? ""
+}
+
+extension Application {
+    /// Customer accounts on the application's database.
+    var customers: CustomerService {
+        CustomerService(
+            db: db, cache: dataCache, settings: settings.checkout, baseURL: settings.server.baseURL,
+            threadPool: threadPool)
+    }
+}
+
+extension Request {
+    /// Customer accounts on the request's database.
+    var customers: CustomerService {
+        CustomerService(
+            db: db, cache: application.dataCache, settings: application.settings.checkout,
+            baseURL: application.settings.server.baseURL, threadPool: application.threadPool)
+    }
 }

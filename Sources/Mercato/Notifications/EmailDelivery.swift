@@ -1,9 +1,21 @@
 import Foundation
 import Vapor
 
+extension JobKind {
+    /// Renders and sends one transactional email (queued by Orders and Customers in their transactions).
+    static let sendEmail = JobKind("notifications.send_email")
+}
+
 /// Turns an ``EmailJob`` into a message (both parts rendered with Leaf from
 /// `Resources/Views/emails/<template>/{html,text}.leaf`) and sends it through `app.mailer`.
 public enum EmailDelivery {
+    /// Registers the `notifications.send_email` job's handler.
+    static func registerHandler(on app: Application) {
+        app.jobs.register(.sendEmail, payload: EmailJob.self) { job, context in
+            try await deliver(job, on: context.application)
+        }
+    }
+
     /// Renders and sends; the job queue calls this and retries when ``MailerError/isTransient``.
     ///
     /// - Throws: ``MailerError`` from rendering checks and the mailer, or a Leaf error for a broken template.

@@ -60,8 +60,9 @@ struct OrderDTO: Content, Equatable {
 }
 
 extension Order {
-    /// The wire form, with lines and transitions loaded from `db`.
-    func dto(on db: any Database, token: String? = nil, payment: PaymentState? = nil) async throws -> OrderDTO {
+    /// The wire form, with lines and transitions loaded from `db`. The live payment fields are
+    /// filled by the payments domain (`dto(on:token:payment:)` there).
+    func dto(on db: any Database, token: String? = nil) async throws -> OrderDTO {
         let id = try requireID()
         let lines = try await OrderLine.query(on: db).filter(\.$order.$id == id).sort(\.$position).all()
         let transitions = try await OrderTransition.query(on: db).filter(\.$order.$id == id).sort(\.$createdAt).all()
@@ -78,8 +79,7 @@ extension Order {
                 total: money(total), pricesIncludeTax: pricesIncludeTax),
             couponCode: couponCode, shippingMethod: shippingMethod, shippingAddress: shippingAddress,
             payment: .init(
-                provider: paymentProvider, id: paymentID, status: payment?.status.rawValue,
-                clientSecret: payment?.clientSecret, nextActionURL: payment?.nextActionURL,
+                provider: paymentProvider, id: paymentID, status: nil, clientSecret: nil, nextActionURL: nil,
                 amountRefunded: money(amountRefunded)),
             reservationExpiresAt: reservationExpiresAt, createdAt: createdAt, paidAt: paidAt,
             transitions: transitions.map {
@@ -88,4 +88,14 @@ extension Order {
                     at: $0.createdAt)
             })
     }
+}
+
+/// One line of a customer's order history.
+struct OrderSummaryDTO: Content, Equatable {
+    var id: UUID
+    var number: String
+    var status: OrderStatus
+    var total: Money
+    var itemCount: Int
+    var createdAt: Date
 }

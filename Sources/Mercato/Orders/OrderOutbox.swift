@@ -5,8 +5,9 @@ import Vapor
 extension JobKind {
     /// Cancels an order still unpaid when its reservation runs out, returning its stock.
     static let expireReservation = JobKind("orders.expire_reservation")
-    /// Renders and sends one transactional email.
-    static let sendEmail = JobKind("notifications.send_email")
+    /// Voids the provider payment of an order cancelled before it was paid. Orders queues it with
+    /// the cancellation; the payments domain registers its handler.
+    static let voidPayment = JobKind("payments.void_cancelled_order")
 }
 
 /// The order a job is about.
@@ -21,6 +22,12 @@ enum OrderOutbox {
         try await JobQueue.enqueue(
             .expireReservation, payload: OrderJob(orderID: try order.requireID()), runAt: order.reservationExpiresAt,
             on: db)
+    }
+
+    /// Queues the voiding of a cancelled order's payment at the provider, so no cancel path can
+    /// leave an authorisation open (or miss refunding one that succeeded at the last moment).
+    static func queuePaymentVoid(of order: Order, on db: any Database) async throws {
+        try await JobQueue.enqueue(.voidPayment, payload: OrderJob(orderID: try order.requireID()), on: db)
     }
 
     static func queueConfirmation(of order: Order, baseURL: String, on db: any Database) async throws {
@@ -44,17 +51,6 @@ enum OrderOutbox {
             lines: try await emailLines(of: order, on: db), orderURL: orderURL(order, baseURL: baseURL))
         try await JobQueue.enqueue(
             .sendEmail, payload: EmailJob(to: order.email, template: .shippingNotification(email)), on: db)
-    }
-
-    /// Registers the handlers for the jobs this outbox queues.
-    static func registerHandlers(on app: Application) {
-        app.jobs.register(.expireReservation, payload: OrderJob.self) { job, context in
-            guard let order = try await Order.find(job.orderID, on: context.application.db) else { return }
-            try await PaymentFlow(app: context.application).expire(order)
-        }
-        app.jobs.register(.sendEmail, payload: EmailJob.self) { job, context in
-            try await EmailDelivery.deliver(job, on: context.application)
-        }
     }
 
     private static func emailLines(of order: Order, on db: any Database) async throws -> [EmailOrderLine] {

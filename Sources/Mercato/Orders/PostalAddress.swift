@@ -46,16 +46,7 @@ struct PostalAddress: Content, Equatable, Sendable {
     }
 }
 
-/// A request body field that isn't acceptable, named by its JSON path or form field.
-struct InvalidField: AppError {
-    var name: String
-    var problem: String
-
-    var code: String { "invalid_field" }
-    var status: HTTPResponseStatus { .badRequest }
-    var reason: String { "\(name) \(problem)" }
-}
-
+/// An email address as a customer or staff member enters it.
 enum CustomerEmail {
     /// A plausible address, trimmed and lower-cased; the mailbox itself is checked by mail delivery.
     static func validated(_ raw: String, field: String = "email") throws -> String {

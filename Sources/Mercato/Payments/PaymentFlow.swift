@@ -4,15 +4,16 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// Takes an order from `pending_payment` to `paid` exactly once, whichever path reports the payment
-/// first: the customer's confirmation, their return from authentication, or any number of webhooks.
-///
-/// The one gate is `settle`: a conditional update from `pending_payment` that only one caller can
-/// win. The winner commits the reserved stock and queues the confirmation email in that same
-/// transaction; every other caller sees the order already paid and does nothing.
+/// Takes an order's payment through the provider: opens it, confirms it, asks how it stands,
+/// refunds it, and applies webhooks. It never writes `orders`: each outcome is handed to
+/// `OrderService`, whose conditional transitions make it exactly-once (the first caller to
+/// report a success wins; every other path sees the order already paid and does nothing).
 struct PaymentFlow {
-    let app: Application
-    var provider: any PaymentProvider { app.payments }
+    let provider: any PaymentProvider
+    let orders: OrderService
+    let logger: Logger
+
+    private var db: any Database { orders.db }
 
     /// The order's payment at the provider, created on first use (idempotently, per order).
     @discardableResult
@@ -24,13 +25,7 @@ struct PaymentFlow {
                 // No receipt email: the shop sends its own confirmation, a provider receipt would be a second one.
                 orderID: orderID, orderNumber: order.number, amount: order.total, currency: order.currency,
                 customerEmail: nil, idempotencyKey: "order-\(orderID)-payment"))
-        try await app.db.sql.raw(
-            """
-            UPDATE orders SET payment_id = \(bind: payment.id), updated_at = \(bind: Date())
-            WHERE id = \(bind: orderID) AND payment_id IS NULL
-            """
-        ).run()
-        order.paymentID = payment.id
+        try await orders.attachPayment(payment.id, to: order)
         return payment
     }
 
@@ -68,35 +63,13 @@ struct PaymentFlow {
         return payment
     }
 
-    /// Marks the order paid if it is still pending: stock committed and the confirmation email
-    /// queued in the same transaction. Returns whether this call was the one that did it.
+    /// Hands a succeeded payment to the order. Returns whether this call was the one that marked
+    /// it paid. A payment that succeeded after its order was cancelled is refunded.
     @discardableResult
-    func settle(_ order: Order, paymentID: String, actor: String, on db: (any Database)? = nil) async throws -> Bool {
-        let orderID = try order.requireID()
-        let won = try await (db ?? app.db).transaction { tx -> Bool in
-            let now = Date()
-            let moved = try await tx.sql.raw(
-                """
-                UPDATE orders SET status = \(bind: OrderStatus.paid.rawValue), paid_at = \(bind: now),
-                  updated_at = \(bind: now)
-                WHERE id = \(bind: orderID) AND status = \(bind: OrderStatus.pendingPayment.rawValue)
-                  AND payment_id = \(bind: paymentID)
-                RETURNING id
-                """
-            ).first()
-            guard moved != nil else { return false }
-            for line in try await OrderLine.query(on: tx).filter(\.$order.$id == orderID).all() {
-                try await InventoryReservation.commit(line.quantity, of: line.variantID, on: tx)
-            }
-            try await OrderTransition(orderID: orderID, from: .pendingPayment, to: .paid, actor: actor).create(on: tx)
-            guard let paid = try await Order.find(orderID, on: tx) else { throw OrderError.notFound }
-            try await OrderOutbox.queueConfirmation(of: paid, baseURL: app.settings.server.baseURL, on: tx)
-            return true
-        }
-        if won {
-            order.status = .paid
-        } else if let current = try await Order.find(orderID, on: db ?? app.db), current.status == .cancelled {
-            try await refundLatePayment(current, paymentID: paymentID)
+    func settle(_ order: Order, paymentID: String, actor: String) async throws -> Bool {
+        let won = try await orders.markPaid(order, paymentID: paymentID, actor: actor)
+        if !won, try await orders.find(try order.requireID()).status == .cancelled {
+            try await refundLatePayment(order, paymentID: paymentID)
         }
         return won
     }
@@ -104,48 +77,31 @@ struct PaymentFlow {
     /// Cancels an unpaid order whose reservation has run out and returns its stock, unless the
     /// provider says it was paid after all (then it settles instead).
     func expire(_ order: Order) async throws {
-        let orderID = try order.requireID()
-        guard let current = try await Order.find(orderID, on: app.db), current.status == .pendingPayment,
-            current.reservationExpiresAt <= Date()
-        else { return }
+        let current = try await orders.find(try order.requireID())
+        guard current.status == .pendingPayment, current.reservationExpiresAt <= Date() else { return }
         if let paymentID = current.paymentID {
-            var payment = try await provider.retrievePayment(id: paymentID)
-            if payment.status != .succeeded && payment.status != .canceled {
-                do {
-                    payment = try await provider.cancelPayment(id: paymentID, idempotencyKey: "order-\(orderID)-cancel")
-                } catch PaymentError.invalidRequest {
-                    // It completed between our look and our cancel.
-                    payment = try await provider.retrievePayment(id: paymentID)
-                }
-            }
+            let payment = try await void(paymentID, of: current)
             if payment.status == .succeeded {
                 try await settle(current, paymentID: paymentID, actor: "system")
                 return
             }
         }
-        let released = try await app.db.transaction { tx -> Bool in
-            let moved = try await tx.sql.raw(
-                """
-                UPDATE orders SET status = \(bind: OrderStatus.cancelled.rawValue), updated_at = \(bind: Date())
-                WHERE id = \(bind: orderID) AND status = \(bind: OrderStatus.pendingPayment.rawValue) RETURNING id
-                """
-            ).first()
-            guard moved != nil else { return false }
-            for line in try await OrderLine.query(on: tx).filter(\.$order.$id == orderID).all() {
-                try await InventoryReservation.release(line.quantity, of: line.variantID, on: tx)
-            }
-            try await OrderTransition(
-                orderID: orderID, from: .pendingPayment, to: .cancelled, actor: "system",
-                note: "reservation expired unpaid"
-            ).create(on: tx)
-            return true
-        }
-        if released { try await app.catalogCache.invalidate() }
+        try await orders.expireUnpaid(current)
     }
 
-    /// Refunds part or all of a paid order through the provider and records it.
+    /// After a cancellation: voids the order's payment at the provider, or refunds it if it
+    /// succeeded at the last moment.
+    func voidCancelledOrder(_ order: Order) async throws {
+        guard order.status == .cancelled, let paymentID = order.paymentID else { return }
+        if try await void(paymentID, of: order).status == .succeeded {
+            try await refundLatePayment(order, paymentID: paymentID)
+        }
+    }
+
+    /// Refunds part or all of a paid order through the provider and records it on the order.
     func refund(_ order: Order, amount requested: Int64?, actor: String) async throws -> Order {
         let orderID = try order.requireID()
+        if let requested, requested <= 0 { throw OrderError.invalidRefundAmount }
         guard order.status.isPaid, let paymentID = order.paymentID else {
             throw OrderError.illegalTransition(from: order.status, to: .refunded)
         }
@@ -160,22 +116,7 @@ struct PaymentFlow {
         _ = try await provider.refund(
             paymentID: paymentID, amount: amount,
             idempotencyKey: "order-\(orderID)-refund-\(order.amountRefunded)-\(amount)")
-        return try await app.db.transaction { tx in
-            let moved = try await tx.sql.raw(
-                """
-                UPDATE orders SET amount_refunded = amount_refunded + \(bind: amount), status = \(bind: next.rawValue),
-                  updated_at = \(bind: Date())
-                WHERE id = \(bind: orderID) AND amount_refunded = \(bind: order.amountRefunded) RETURNING id
-                """
-            ).first()
-            guard moved != nil else { throw OrderError.illegalTransition(from: order.status, to: next) }
-            try await OrderTransition(
-                orderID: orderID, from: order.status, to: next, actor: actor,
-                note: "refunded \(Money(amount: amount, currency: order.currency).formatted)"
-            ).create(on: tx)
-            guard let updated = try await Order.find(orderID, on: tx) else { throw OrderError.notFound }
-            return updated
-        }
+        return try await orders.recordRefund(of: amount, to: order, actor: actor)
     }
 
     /// Applies a verified webhook event once: the event id is recorded in the same transaction as
@@ -183,7 +124,7 @@ struct PaymentFlow {
     /// Returns false for an event already handled.
     @discardableResult
     func handle(_ event: PaymentEvent) async throws -> Bool {
-        try await app.db.transaction { tx -> Bool in
+        try await db.transaction { tx -> Bool in
             let fresh = try await tx.sql.raw(
                 """
                 INSERT INTO webhook_events (id, provider, kind, received_at)
@@ -192,28 +133,17 @@ struct PaymentFlow {
                 """
             ).first()
             guard fresh != nil else { return false }
-            guard let paymentID = event.paymentID,
-                let order = try await Order.query(on: tx).filter(\.$paymentID == paymentID).first()
-            else { return true }
+            let orders = self.orders.on(tx)
+            guard let paymentID = event.paymentID, let order = try await orders.find(paymentID: paymentID) else {
+                return true
+            }
             switch event.kind {
             case .paymentSucceeded:
-                try await settle(order, paymentID: paymentID, actor: "webhook", on: tx)
+                try await PaymentFlow(provider: provider, orders: orders, logger: logger)
+                    .settle(order, paymentID: paymentID, actor: "webhook")
             case .refunded:
-                if let refunded = event.amountRefunded, refunded > order.amountRefunded, order.status.isPaid {
-                    let next: OrderStatus = refunded >= order.total ? .refunded : .partiallyRefunded
-                    if order.status.canMove(to: next) {
-                        try await tx.sql.raw(
-                            """
-                            UPDATE orders SET amount_refunded = \(bind: refunded), status = \(bind: next.rawValue),
-                              updated_at = \(bind: Date())
-                            WHERE id = \(bind: try order.requireID())
-                            """
-                        ).run()
-                        try await OrderTransition(
-                            orderID: try order.requireID(), from: order.status, to: next, actor: "webhook",
-                            note: "refund reported by \(provider.name)"
-                        ).create(on: tx)
-                    }
+                if let refunded = event.amountRefunded {
+                    try await orders.recordReportedRefund(total: refunded, of: order, source: provider.name)
                 }
             case .paymentFailed, .paymentCanceled, .other:
                 break
@@ -222,14 +152,28 @@ struct PaymentFlow {
         }
     }
 
-    /// A payment that succeeded after its order was cancelled (reservation expired): the goods
-    /// are gone, so the money goes back.
+    /// Cancels the payment unless it has succeeded or is already cancelled; returns how it stands.
+    private func void(_ paymentID: String, of order: Order) async throws -> PaymentState {
+        var payment = try await provider.retrievePayment(id: paymentID)
+        guard payment.status != .succeeded, payment.status != .canceled else { return payment }
+        do {
+            payment = try await provider.cancelPayment(
+                id: paymentID, idempotencyKey: "order-\(try order.requireID())-cancel")
+        } catch PaymentError.invalidRequest {
+            // It completed between our look and our cancel.
+            payment = try await provider.retrievePayment(id: paymentID)
+        }
+        return payment
+    }
+
+    /// A payment that succeeded after its order was cancelled: the goods are back on sale, so the
+    /// money goes back.
     private func refundLatePayment(_ order: Order, paymentID: String) async throws {
         let payment = try await provider.retrievePayment(id: paymentID)
         guard payment.status == .succeeded else { return }
         _ = try await provider.refund(
             paymentID: paymentID, amount: nil, idempotencyKey: "order-\(try order.requireID())-late-refund")
-        app.logger.warning(
+        logger.warning(
             "payment succeeded after the order was cancelled; refunded in full",
             metadata: ["order": .string(order.number), "payment": .string(paymentID)])
     }
@@ -244,4 +188,31 @@ struct PaymentFlow {
             }
         return SHA256.hash(data: Data(text.utf8)).prefix(8).hexString
     }
+}
+
+/// The jobs whose outcome depends on what the payment provider says.
+enum PaymentJobs {
+    /// The reservation expiry (Orders schedules it; the provider is asked first whether the order
+    /// was paid after all) and the payment void after a cancellation.
+    static func registerHandlers(on app: Application) {
+        app.jobs.register(.expireReservation, payload: OrderJob.self) { job, context in
+            let flow = context.application.paymentFlow
+            guard let order = try await Order.find(job.orderID, on: context.application.db) else { return }
+            try await flow.expire(order)
+        }
+        app.jobs.register(.voidPayment, payload: OrderJob.self) { job, context in
+            guard let order = try await Order.find(job.orderID, on: context.application.db) else { return }
+            try await context.application.paymentFlow.voidCancelledOrder(order)
+        }
+    }
+}
+
+extension Application {
+    /// Payments through the configured provider, on the application's database.
+    var paymentFlow: PaymentFlow { PaymentFlow(provider: payments, orders: orders, logger: logger) }
+}
+
+extension Request {
+    /// Payments through the configured provider, on the request's database.
+    var paymentFlow: PaymentFlow { PaymentFlow(provider: application.payments, orders: orders, logger: logger) }
 }

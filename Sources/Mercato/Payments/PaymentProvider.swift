@@ -10,6 +10,11 @@ protocol PaymentProvider: Sendable {
     var name: String { get }
     /// Whether this provider moves real money (Stripe with an `sk_live_` key); preflight demands it in production.
     var isLiveMode: Bool { get }
+    /// What the payment page needs to take a payment with this provider.
+    var checkoutForm: PaymentCheckoutForm { get }
+    /// The provider's own stand-in for a bank's authentication page, if it has one (the test
+    /// provider); nil where authentication happens on the provider's or the bank's pages.
+    var authenticationSimulator: (any PaymentAuthenticationSimulator)? { get }
 
     /// Creates a payment for an order's total, not yet confirmed.
     func createPayment(_ request: PaymentRequest) async throws -> PaymentState
@@ -26,6 +31,29 @@ protocol PaymentProvider: Sendable {
     /// Verifies a webhook delivery's signature and freshness, then parses it.
     /// Throws `PaymentError.invalidSignature` for anything forged, stale or malformed.
     func parseWebhook(payload: [UInt8], headers: HTTPHeaders, now: Date) throws -> PaymentEvent
+}
+
+/// How a storefront collects a payment for a provider.
+enum PaymentCheckoutForm: Sendable, Equatable {
+    /// The shop's own card-number form; the numbers never leave the server. `testCards` lists the
+    /// documented cards and what each does.
+    case cardNumber(testCards: [TestCard])
+    /// The provider's script collects the card in the browser (Stripe.js), with its publishable key.
+    case providerScript(publishableKey: String?)
+
+    /// A documented test card and its outcome.
+    struct TestCard: Sendable, Equatable {
+        /// Stable name of the outcome: `succeeds`, `declines`, `requiresAuthentication`.
+        var outcome: String
+        var number: String
+        /// The outcome as a customer reads it: "is declined".
+        var description: String
+    }
+}
+
+/// Completes a simulated card authentication (3-D Secure) of a payment that asked for one.
+protocol PaymentAuthenticationSimulator: Sendable {
+    func completeAuthentication(id: String, approved: Bool) async throws -> PaymentState
 }
 
 /// What the shop asks a provider to charge.
@@ -108,6 +136,8 @@ enum PaymentError: AppError, Equatable {
     case invalidSignature(reason: String)
     /// The provider could not be reached or answered 5xx; safe to retry with the same key.
     case providerUnavailable(message: String)
+    /// The provider has no simulated authentication page (only the test provider does).
+    case noAuthenticationSimulator
 
     var code: String {
         switch self {
@@ -115,6 +145,7 @@ enum PaymentError: AppError, Equatable {
         case .invalidRequest: "payment_invalid_request"
         case .invalidSignature: "webhook_signature_invalid"
         case .providerUnavailable: "payment_provider_unavailable"
+        case .noAuthenticationSimulator: "not_found"
         }
     }
 
@@ -124,6 +155,7 @@ enum PaymentError: AppError, Equatable {
         case .invalidRequest: .badRequest
         case .invalidSignature: .badRequest
         case .providerUnavailable: .badGateway
+        case .noAuthenticationSimulator: .notFound
         }
     }
 
@@ -133,6 +165,7 @@ enum PaymentError: AppError, Equatable {
         case .invalidRequest(let message): "Payment request rejected: \(message)"
         case .invalidSignature(let reason): "Webhook signature invalid: \(reason)"
         case .providerUnavailable(let message): "Payment provider unavailable: \(message)"
+        case .noAuthenticationSimulator: "Test payments are only available with the test provider."
         }
     }
 }

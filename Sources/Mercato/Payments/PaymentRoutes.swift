@@ -23,15 +23,15 @@ struct PaymentRoutes: RouteCollection {
 
     func config(req: Request) async throws -> PaymentConfig {
         let provider = req.application.payments
-        let isTest = provider is TestPaymentProvider
-        return PaymentConfig(
-            provider: provider.name, liveMode: provider.isLiveMode,
-            publishableKey: isTest ? nil : req.application.settings.stripe.publishableKey,
-            testCards: isTest
-                ? [
-                    "succeeds": TestPaymentProvider.Card.succeeds, "declines": TestPaymentProvider.Card.declines,
-                    "requiresAuthentication": TestPaymentProvider.Card.requiresAuthentication,
-                ] : nil)
+        switch provider.checkoutForm {
+        case .cardNumber(let cards):
+            return PaymentConfig(
+                provider: provider.name, liveMode: provider.isLiveMode, publishableKey: nil,
+                testCards: Dictionary(uniqueKeysWithValues: cards.map { ($0.outcome, $0.number) }))
+        case .providerScript(let publishableKey):
+            return PaymentConfig(
+                provider: provider.name, liveMode: provider.isLiveMode, publishableKey: publishableKey, testCards: nil)
+        }
     }
 
     struct WebhookReceipt: Content {
@@ -43,7 +43,7 @@ struct PaymentRoutes: RouteCollection {
     func webhook(req: Request) async throws -> WebhookReceipt {
         let payload = req.body.data.map { Array($0.readableBytesView) } ?? []
         let event = try req.application.payments.parseWebhook(payload: payload, headers: req.headers, now: Date())
-        let fresh = try await PaymentFlow(app: req.application).handle(event)
+        let fresh = try await req.paymentFlow.handle(event)
         return WebhookReceipt(received: true, duplicate: !fresh)
     }
 
@@ -58,8 +58,8 @@ struct PaymentRoutes: RouteCollection {
 
     /// Only with the test provider: approves or fails the authentication a 4000002500003155 card asks for.
     func authenticate(req: Request) async throws -> AuthenticationResult {
-        guard let provider = req.application.payments as? TestPaymentProvider else {
-            throw Abort(.notFound, reason: "Test payments are only available with the test provider.")
+        guard let provider = req.application.payments.authenticationSimulator else {
+            throw PaymentError.noAuthenticationSimulator
         }
         let paymentID = try req.parameters.require("paymentID")
         let body = try req.content.decode(Authentication.self)

@@ -13,10 +13,15 @@ import Vapor
 struct StripePaymentProvider: PaymentProvider {
     let name = "stripe"
     let client: StripeClient
+    /// For Stripe.js in the customer's browser.
+    let publishableKey: String?
     private let webhookVerifier: StripeWebhookVerifier
 
     /// Whether the key moves real money (`sk_live_…`); preflight demands it in production.
     var isLiveMode: Bool { client.configuration.isLiveMode }
+    var checkoutForm: PaymentCheckoutForm { .providerScript(publishableKey: publishableKey) }
+    /// Stripe authenticates on the bank's pages (`next_action`).
+    var authenticationSimulator: (any PaymentAuthenticationSimulator)? { nil }
 
     /// Builds the provider from the `stripe` settings; `httpClient` is borrowed, not shut down here.
     ///
@@ -45,6 +50,7 @@ struct StripePaymentProvider: PaymentProvider {
             throw SettingsError(problems: [SettingsProblem(key: "stripe.apiBaseURL", message: error.description)])
         }
         webhookVerifier = StripeWebhookVerifier(secret: webhookSecret)
+        publishableKey = settings.publishableKey
     }
 
     func createPayment(_ request: PaymentRequest) async throws -> PaymentState {

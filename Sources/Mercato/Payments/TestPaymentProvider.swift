@@ -9,7 +9,7 @@ import Vapor
 ///
 /// Payments are kept in the database (not in memory) so any instance can confirm or settle them,
 /// and its webhooks are signed like Stripe's so the webhook path is exercised offline too.
-struct TestPaymentProvider: PaymentProvider {
+struct TestPaymentProvider: PaymentProvider, PaymentAuthenticationSimulator {
     /// Test cards: any expiry in the future, any CVC.
     enum Card {
         static let succeeds = "4242424242424242"
@@ -25,6 +25,16 @@ struct TestPaymentProvider: PaymentProvider {
 
     var name: String { "test" }
     var isLiveMode: Bool { false }
+    var checkoutForm: PaymentCheckoutForm {
+        .cardNumber(testCards: [
+            .init(outcome: "succeeds", number: Card.succeeds, description: "succeeds"),
+            .init(outcome: "declines", number: Card.declines, description: "is declined"),
+            .init(
+                outcome: "requiresAuthentication", number: Card.requiresAuthentication,
+                description: "asks for authentication"),
+        ])
+    }
+    var authenticationSimulator: (any PaymentAuthenticationSimulator)? { self }
 
     func createPayment(_ request: PaymentRequest) async throws -> PaymentState {
         guard request.amount > 0 else { throw PaymentError.invalidRequest(message: "amount must be positive") }

@@ -33,3 +33,15 @@ struct Money: Content, Hashable, Sendable {
         return "\(sign)\(symbols[currency] ?? currency + " ")\(grouped)\(minor)"
     }
 }
+
+/// An ISO 4217 currency code as a client sends it.
+enum CurrencyCode {
+    /// The code upper-cased, or a 400 naming `field`.
+    static func validated(_ raw: String, field: String = "currency") throws -> String {
+        let code = raw.uppercased()
+        guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw InvalidField(name: field, problem: "must be a three-letter ISO currency code such as EUR")
+        }
+        return code
+    }
+}

@@ -105,9 +105,7 @@ struct ProductFilter {
         }
         if query.featuredOnly { clause += " AND p.featured = \(bind: true)" }
         if query.inStockOnly {
-            clause += """
-                 AND EXISTS (SELECT 1 FROM inventory_levels i WHERE i.product_id = p.id AND i.on_hand > i.reserved)
-                """
+            clause += " AND \(InventoryReadModel.productInStock(product: "p.id"))"
         }
         fromWhere = clause
     }

@@ -77,33 +77,3 @@ final class ShippingMethod: Model, @unchecked Sendable {
         }
     }
 }
-
-/// A tax rate for a country, or for one region of it (which wins over the country's rate).
-final class TaxRate: Model, @unchecked Sendable {
-    static let schema = "tax_rates"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "country") var country: String
-    @OptionalField(key: "region") var region: String?
-    @Field(key: "name") var name: String
-    @Field(key: "rate_basis_points") var rateBasisPoints: Int
-
-    init() {}
-
-    init(country: String, region: String? = nil, name: String, rateBasisPoints: Int) {
-        self.id = UUID()
-        self.country = country.uppercased()
-        self.region = region?.uppercased()
-        self.name = name
-        self.rateBasisPoints = rateBasisPoints
-    }
-
-    /// The rate that applies to an address: the region's own rate, else the country's, else none.
-    static func basisPoints(country: String, region: String?, on db: any Database) async throws -> Int {
-        let rates = try await TaxRate.query(on: db).filter(\.$country == country.uppercased()).all()
-        if let region, let regional = rates.first(where: { $0.region == region.uppercased() }) {
-            return regional.rateBasisPoints
-        }
-        return rates.first { $0.region == nil }?.rateBasisPoints ?? 0
-    }
-}

@@ -233,7 +233,7 @@ extension CustomerAccountTests {
     @Test func expiredSessionsAndResetTokensAreSweptAsNewSessionsOpen() async throws {
         try await CommerceFixtures.withShop(Self.catalogue) { app in
             // setup: one session that has expired, one reset token that has expired
-            let service = CustomerService(app: app)
+            let service = app.customers
             let customer = try await service.register(
                 email: "old@example.com", password: "long enough pass", name: "Old")
             let (stale, staleToken) = try await service.openSession(kind: .api, customerID: customer.requireID())

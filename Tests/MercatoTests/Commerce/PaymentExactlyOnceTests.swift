@@ -59,7 +59,7 @@ import VaporTesting
                 for _ in 0..<3 { group.addTask { try await deliver(app, event) } }
                 group.addTask { try await deliver(app, other) }
                 group.addTask {
-                    let synced = try await PaymentFlow(app: app).synchronise(
+                    let synced = try await app.paymentFlow.synchronise(
                         try #require(try await Order.find(order.id, on: app.db)))
                     return (synced?.status == .succeeded ? .ok : .conflict, nil)
                 }

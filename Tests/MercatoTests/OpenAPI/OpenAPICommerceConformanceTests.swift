@@ -287,7 +287,10 @@ import VaporTesting
             try await Self.call(app, &spec, .GET, "/api/v1/admin/shipping-methods", headers: Self.admin, expect: .ok)
             try await Self.call(
                 app, &spec, .POST, "/api/v1/admin/tax-rates", headers: Self.admin,
-                json: ["country": "us", "region": "CA", "name": "Sales tax", "rateBasisPoints": 725], expect: .created)
+                json: ["country": "us", "region": "NY", "name": "Sales tax", "rateBasisPoints": 400], expect: .created)
+            try await Self.call(
+                app, &spec, .POST, "/api/v1/admin/tax-rates", headers: Self.admin,
+                json: ["country": "US", "region": "ny", "name": "Again", "rateBasisPoints": 400], expect: .conflict)
             try await Self.call(
                 app, &spec, .POST, "/api/v1/admin/tax-rates", headers: Self.admin,
                 json: ["country": "US", "name": "Sales tax", "rateBasisPoints": 10_001], expect: .badRequest)

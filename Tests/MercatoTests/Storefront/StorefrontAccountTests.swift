@@ -121,7 +121,7 @@ import VaporTesting
                 #expect(page.text.contains(message), "\(page.text)")
             }
             #expect(try await Customer.query(on: app.db).count() == 0)
-            _ = try await CustomerService(app: app).register(
+            _ = try await app.customers.register(
                 email: "ana@example.com", password: Self.password, name: "Ana")
             let taken = try await browser.post(
                 "/account/register", [("name", "Ana"), ("email", "ana@example.com"), ("password", Self.password)])
@@ -132,7 +132,7 @@ import VaporTesting
 
     @Test func tooManyFailedSignInsShowTheThrottleMessage() async throws {
         try await CommerceFixtures.withShop(Shop.catalogue) { app in
-            _ = try await CustomerService(app: app).register(
+            _ = try await app.customers.register(
                 email: "ana@example.com", password: Self.password, name: "Ana")
             let browser = StorefrontBrowser(app)
             try await browser.get("/account/login")
@@ -153,7 +153,7 @@ import VaporTesting
     @Test func passwordResetThroughTheEmailedLinkWorksOnce() async throws {
         try await CommerceFixtures.withShop(Shop.catalogue) { app in
             // setup
-            _ = try await CustomerService(app: app).register(
+            _ = try await app.customers.register(
                 email: "ana@example.com", password: Self.password, name: "Ana")
             let browser = StorefrontBrowser(app)
             try await browser.get("/account/password-reset")

@@ -71,7 +71,7 @@ import VaporTesting
             let stranger = StorefrontBrowser(app)
             #expect(try await stranger.get("/orders/\(number)").status == .notFound)
             #expect(try await stranger.get("/account/orders/\(number)").location == "/account/login")
-            _ = try await CustomerService(app: app).register(
+            _ = try await app.customers.register(
                 email: "ana@example.com", password: "correct horse battery", name: "Ana")
             try await browser.get("/account/login")
             try await browser.post(

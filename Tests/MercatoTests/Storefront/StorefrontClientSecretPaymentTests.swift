@@ -20,6 +20,8 @@ import VaporTesting
 
         var name: String { "stripe" }
         var isLiveMode: Bool { false }
+        var checkoutForm: PaymentCheckoutForm { .providerScript(publishableKey: "pk_test_browser") }
+        var authenticationSimulator: (any PaymentAuthenticationSimulator)? { nil }
 
         private func withSecret(_ state: PaymentState) -> PaymentState {
             var state = state

@@ -48,7 +48,7 @@ enum CatalogFixtures {
             )
             .run()
         }
-        try await ProductImporter(sql: sql).insert(products, categoryIDs: ids)
+        try await ProductImporter(db: app.db).insert(products, categoryIDs: ids)
         try await app.searchEngine.index(productIDs: products.map(\.id), on: app.db)
     }
 

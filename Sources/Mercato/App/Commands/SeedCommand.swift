@@ -42,23 +42,6 @@ struct SeedCommand: AsyncParsableCommand {
     }
 }
 
-/// `mercato reindex`: rebuilds the search index from the catalogue.
-struct ReindexCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "reindex", abstract: "Rebuild the search index from the catalogue tables.")
-
-    @ArgumentParser.OptionGroup var options: EnvironmentOptions
-
-    func run() async throws {
-        let settings = try await options.loadSettings()
-        LoggingBootstrap.bootstrap(settings.log.quietForCommands)
-        try await MercatoApplication.withApplication(settings: settings) { app in
-            let bar = ProgressBar(noun: "products indexed")
-            try await app.searchEngine.rebuild(on: app.db) { bar.draw(done: $0, total: $1) }
-        }
-    }
-}
-
 extension LogSettings {
     /// Batch commands print their own progress; per-query info lines would bury it.
     var quietForCommands: LogSettings {

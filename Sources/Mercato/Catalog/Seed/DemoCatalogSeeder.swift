@@ -40,7 +40,7 @@ struct DemoCatalogSeeder {
                         contentType: "image/svg+xml")
                 }
                 try await database.transaction { transaction in
-                    try await ProductImporter(sql: transaction.sql).insert(fresh, categoryIDs: categoryIDs) { product in
+                    try await ProductImporter(db: transaction).insert(fresh, categoryIDs: categoryIDs) { product in
                         (Self.imageKey(product), "image/svg+xml", PlaceholderImage.svg(for: product).count)
                     }
                     try await search.index(productIDs: fresh.map(\.id), on: transaction)

@@ -22,7 +22,7 @@ enum SignInPages {
 
     static func login(req: Request) async throws -> Response {
         do {
-            let customer = try await CustomerService(app: req.application).authenticate(
+            let customer = try await req.customers.authenticate(
                 email: req.formField("email") ?? "",
                 password: (try? req.content.get(String.self, at: "password")) ?? "",
                 clientAddress: req.clientAddress)
@@ -45,7 +45,7 @@ enum SignInPages {
 
     static func register(req: Request) async throws -> Response {
         do {
-            let customer = try await CustomerService(app: req.application).register(
+            let customer = try await req.customers.register(
                 email: req.formField("email") ?? "",
                 password: (try? req.content.get(String.self, at: "password")) ?? "",
                 name: req.formField("name") ?? "")
@@ -68,7 +68,7 @@ enum SignInPages {
 
     /// Merges the guest cart into the customer's, then replaces the session with a signed-in one.
     private static func signIn(_ req: Request, customerID: UUID) async throws {
-        let carts = CartService(db: req.db)
+        let carts = req.carts
         var cartID: UUID?
         if let guest = try await StorefrontCart.find(for: req, create: false), guest.customerID == nil {
             cartID = try await carts.merge(guest: guest, intoCartOf: customerID).requireID()
@@ -127,7 +127,7 @@ enum AccountPage {
         guard let customer = try await req.signedInCustomer() else { return req.seeOther(.accountLogin) }
         do {
             let form = CheckoutPage.Form(req)
-            try await CustomerAddressBook(db: req.db, customerID: try customer.requireID()).add(
+            try await req.addressBook(of: try customer.requireID()).add(
                 form.address, field: "Address")
             return req.seeOther(.account)
         } catch {
@@ -139,7 +139,7 @@ enum AccountPage {
     static func deleteAddress(req: Request) async throws -> Response {
         guard let customer = try await req.signedInCustomer() else { return req.seeOther(.accountLogin) }
         guard let id = req.parameters.get("addressID", as: UUID.self),
-            try await CustomerAddressBook(db: req.db, customerID: try customer.requireID()).delete(id: id)
+            try await req.addressBook(of: try customer.requireID()).delete(id: id)
         else { throw Abort(.notFound, reason: "No saved address with this id.") }
         return req.seeOther(.account)
     }
@@ -152,8 +152,8 @@ enum AccountPage {
                     isSignedIn: false, name: "", email: "", addresses: [], orders: [], form: CheckoutPage.Form()))
         }
         let customerID = try customer.requireID()
-        let addresses = try await CustomerAddressBook(db: req.db, customerID: customerID).all()
-        let orders = try await OrderHistory.summaries(of: customerID, on: req.db)
+        let addresses = try await req.addressBook(of: customerID).all()
+        let orders = try await req.orders.history(ofCustomer: customerID)
         let context = Context(
             isSignedIn: true, csrf: req.webSessionState.session?.csrfToken, error: problem?.message,
             name: customer.name, email: customer.email,
@@ -191,7 +191,7 @@ enum PasswordResetPages {
 
     static func request(req: Request) async throws -> Response {
         do {
-            try await CustomerService(app: req.application).requestPasswordReset(email: req.formField("email") ?? "")
+            try await req.customers.requestPasswordReset(email: req.formField("email") ?? "")
             return req.seeOther(SiteURL.passwordReset.with(query: [("sent", "1")]))
         } catch {
             guard let problem = FormProblem(error) else { throw error }
@@ -206,7 +206,7 @@ enum PasswordResetPages {
     static func choose(req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
         do {
-            try await CustomerService(app: req.application).resetPassword(
+            try await req.customers.resetPassword(
                 token: token, newPassword: (try? req.content.get(String.self, at: "password")) ?? "")
             try await req.startWebSession(customerID: nil, cartID: nil)
             return req.seeOther(SiteURL.accountLogin.with(query: [("reset", "1")]))

@@ -39,7 +39,7 @@ enum CartPage {
     static func render(_ req: Request, problem: FormProblem?) async throws -> Response {
         var view: CartDTO?
         if let cart = try await StorefrontCart.find(for: req, create: false) {
-            view = try await CartService(db: req.db).view(
+            view = try await req.carts.view(
                 cart, customerKey: req.webSessionState.session?.customerID?.uuidString)
         }
         let items = (view?.items ?? []).map(line)
@@ -86,10 +86,10 @@ enum CartPage {
         do {
             let quantity = try FormQuantity.parse(req.formField("quantity") ?? "1")
             // Check before creating anything, so a bad SKU leaves no empty cart or session behind.
-            guard !sku.isEmpty, sku.count <= 64, try await CartContents.sellableVariant(sku: sku, on: req.db) != nil
+            guard !sku.isEmpty, sku.count <= 64, try await req.carts.isSellable(sku: sku)
             else { throw CartError.unknownSKU(String(sku.prefix(64))) }
             return try await change(
-                req, { try await CartService(db: req.db).add(sku: sku, quantity: quantity, to: $0) }, create: true)
+                req, { try await req.carts.add(sku: sku, quantity: quantity, to: $0) }, create: true)
         } catch {
             guard let problem = FormProblem(error) else { throw error }
             return try await render(req, problem: problem)
@@ -101,14 +101,14 @@ enum CartPage {
         let sku = req.formField("sku") ?? ""
         return try await change(req) { cart in
             let quantity = try FormQuantity.parse(req.formField("quantity"), allowZero: true)
-            try await CartService(db: req.db).setQuantity(sku: sku, quantity: quantity, in: cart)
+            try await req.carts.setQuantity(sku: sku, quantity: quantity, in: cart)
         }
     }
 
     /// `POST /cart/remove` (sku).
     static func remove(req: Request) async throws -> Response {
         let sku = req.formField("sku") ?? ""
-        return try await change(req) { try await CartService(db: req.db).remove(sku: sku, from: $0) }
+        return try await change(req) { try await req.carts.remove(sku: sku, from: $0) }
     }
 
     /// `POST /cart/coupon` (code).
@@ -116,13 +116,13 @@ enum CartPage {
         let code = String((req.formField("code") ?? "").prefix(64))
         return try await change(req) { cart in
             guard !code.isEmpty else { throw InvalidField(name: "Coupon code", problem: "is required") }
-            try await CartService(db: req.db).applyCoupon(
+            try await req.carts.applyCoupon(
                 code, to: cart, customerKey: req.webSessionState.session?.customerID?.uuidString)
         }
     }
 
     /// `POST /cart/coupon/remove`.
     static func removeCoupon(req: Request) async throws -> Response {
-        try await change(req) { try await CartService(db: req.db).removeCoupon(from: $0) }
+        try await change(req) { try await req.carts.removeCoupon(from: $0) }
     }
 }

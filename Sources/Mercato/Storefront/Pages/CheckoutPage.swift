@@ -60,15 +60,13 @@ enum CheckoutPage {
 
     static func show(req: Request) async throws -> Response {
         guard let cart = try await StorefrontCart.find(for: req, create: false),
-            !(try await CartContents.lines(of: cart.requireID(), on: req.db)).isEmpty
+            !(try await req.carts.lines(of: cart)).isEmpty
         else { return req.seeOther(.cart) }
         var form = Form()
         if let customer = try await req.signedInCustomer() {
             form.email = customer.email
             form.name = customer.name
-            if let saved = try await CustomerAddress.query(on: req.db).filter(\.$customer.$id == customer.requireID())
-                .sort(\.$createdAt).first()
-            {
+            if let saved = try await req.addressBook(of: customer.requireID()).all().first {
                 form.line1 = saved.line1
                 form.line2 = saved.line2 ?? ""
                 form.city = saved.city
@@ -87,7 +85,7 @@ enum CheckoutPage {
         do {
             let email = try CustomerEmail.validated(form.email, field: "Email")
             let address = try form.address.validated(field: "Address")
-            let options = try await ShippingQuote.options(country: address.country, region: address.region, on: req.db)
+            let options = try await req.shipping.options(country: address.country, region: address.region)
             guard !options.isEmpty else {
                 throw FormProblem(status: .unprocessableEntity, message: "Sorry, we don't ship to \(address.country).")
             }
@@ -99,7 +97,7 @@ enum CheckoutPage {
             let request = CheckoutRequest(
                 cartId: try cart.requireID(), email: email, shippingAddress: address,
                 shippingMethod: form.shippingMethod)
-            let (order, token, _) = try await CheckoutService(app: req.application).placeOrder(
+            let (order, token, _) = try await req.checkout.placeOrder(
                 cart: cart, request: request, customerID: session.customerID)
             let response = req.seeOther(.checkoutPay(orderID: try order.requireID()))
             // A customer reaches the order through their account; only guests need the cookie.
@@ -117,10 +115,10 @@ enum CheckoutPage {
     }
 
     private static func render(
-        _ req: Request, cart: Cart, form: Form, shipping: [OrderRoutes.ShippingOption]?, problem: FormProblem?
+        _ req: Request, cart: Cart, form: Form, shipping: [ShippingOption]?, problem: FormProblem?
     ) async throws -> Response {
         let session = try await req.webSession()
-        let view = try await CartService(db: req.db).view(cart, customerKey: session.customerID?.uuidString)
+        let view = try await req.carts.view(cart, customerKey: session.customerID?.uuidString)
         let choices = (shipping ?? []).enumerated().map { index, option in
             ShippingChoice(
                 code: option.code, name: option.name, price: option.price.formatted,

@@ -45,15 +45,12 @@ enum OrderPage {
             let placedHere = try? await req.visibleOrder(number: number)
             return req.seeOther(placedHere != nil ? .order(number: number) : .accountLogin)
         }
-        guard number.count <= 64,
-            let order = try await Order.query(on: req.db).filter(\.$number == number)
-                .filter(\.$customerID == customer.requireID()).first()
-        else { throw OrderError.notFound }
+        let order = try await req.orders.find(number: number, customerID: customer.requireID())
         return try await render(req, order)
     }
 
     private static func render(_ req: Request, _ order: Order) async throws -> Response {
-        let dto = try await order.dto(on: req.db)
+        let dto = try await req.orders.dto(of: order)
         let context = Context(
             title: "Order \(order.number)", number: order.number,
             status: order.status.rawValue.replacingOccurrences(of: "_", with: " "),

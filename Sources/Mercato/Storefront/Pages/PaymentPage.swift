@@ -26,16 +26,10 @@ enum PaymentPage {
         var outcome: String
     }
 
-    static let testCards = [
-        TestCard(number: TestPaymentProvider.Card.succeeds, outcome: "succeeds"),
-        TestCard(number: TestPaymentProvider.Card.declines, outcome: "is declined"),
-        TestCard(number: TestPaymentProvider.Card.requiresAuthentication, outcome: "asks for authentication"),
-    ]
-
     static func show(req: Request) async throws -> Response {
         let order = try await order(req)
         guard order.status == .pendingPayment else { return req.seeOther(.order(number: order.number)) }
-        let payment = try await PaymentFlow(app: req.application).ensurePayment(for: order)
+        let payment = try await req.paymentFlow.ensurePayment(for: order)
         let failure = payment.status == .requiresPaymentMethod ? payment.lastFailureMessage : nil
         return try await render(req, order, payment: payment, problem: failure.map { .init(status: .ok, message: $0) })
     }
@@ -44,16 +38,18 @@ enum PaymentPage {
         let order = try await order(req)
         guard order.status == .pendingPayment else { return req.seeOther(.order(number: order.number)) }
         do {
-            let method = try OrderRoutes.PaymentSubmission(card: req.formField("card") ?? "", paymentMethod: nil)
+            let method = try PaymentSubmission(card: req.formField("card") ?? "", paymentMethod: nil)
                 .method()
-            let payment = try await PaymentFlow(app: req.application).pay(order, with: method)
+            let payment = try await req.paymentFlow.pay(order, with: method)
             switch payment.status {
             case .succeeded, .processing, .requiresCapture:
                 return req.seeOther(.order(number: order.number))
             case .requiresAction:
                 let payAgain = SiteURL.checkoutPay(orderID: try order.requireID()).path
+                // A provider with its own stand-in authentication page sends the customer to the
+                // shop's page for it; a real one names the bank's page.
                 let next =
-                    req.application.payments is TestPaymentProvider
+                    req.application.payments.authenticationSimulator != nil
                     ? SiteURL.checkoutAuthenticate(paymentID: payment.id).path : payment.nextActionURL ?? payAgain
                 return req.seeOther(next)
             case .requiresPaymentMethod, .requiresConfirmation, .canceled:
@@ -61,7 +57,7 @@ enum PaymentPage {
             }
         } catch {
             guard let problem = FormProblem(error) else { throw error }
-            let payment = try? await PaymentFlow(app: req.application).ensurePayment(for: order)
+            let payment = try? await req.paymentFlow.ensurePayment(for: order)
             return try await render(req, order, payment: payment, problem: problem)
         }
     }
@@ -71,9 +67,9 @@ enum PaymentPage {
     static func returned(req: Request) async throws -> Response {
         let order = try await order(req)
         if order.status == .pendingPayment {
-            _ = try await PaymentFlow(app: req.application).synchronise(order)
+            _ = try await req.paymentFlow.synchronise(order)
         }
-        guard let fresh = try await Order.find(order.requireID(), on: req.db) else { throw OrderError.notFound }
+        let fresh = try await req.orders.find(order.requireID())
         return fresh.status == .pendingPayment
             ? req.seeOther(.checkoutPay(orderID: try fresh.requireID())) : req.seeOther(.order(number: fresh.number))
     }
@@ -87,15 +83,21 @@ enum PaymentPage {
         _ req: Request, _ order: Order, payment: PaymentState?, problem: FormProblem?
     ) async throws -> Response {
         let session = try await req.webSession()
-        let isTest = req.application.payments is TestPaymentProvider
+        let provider = req.application.payments
         let orderID = try order.requireID()
-        let context = Context(
+        var context = Context(
             csrf: session.csrfToken, error: problem?.message, orderNumber: order.number,
-            total: Money(amount: order.total, currency: order.currency).formatted, isTestProvider: isTest,
-            testCards: isTest ? testCards : [], providerName: req.application.payments.name,
-            clientSecret: isTest ? nil : payment?.clientSecret,
-            publishableKey: req.application.settings.resolved.first { $0.key == "stripe.publishableKey" }?.value,
+            total: Money(amount: order.total, currency: order.currency).formatted, isTestProvider: false,
+            testCards: [], providerName: provider.name, clientSecret: nil, publishableKey: nil,
             returnURL: req.application.settings.server.baseURL + SiteURL.checkoutReturn(orderID: orderID).path)
+        switch provider.checkoutForm {
+        case .cardNumber(let cards):
+            context.isTestProvider = true
+            context.testCards = cards.map { TestCard(number: $0.number, outcome: $0.description) }
+        case .providerScript(let publishableKey):
+            context.clientSecret = payment?.clientSecret
+            context.publishableKey = publishableKey
+        }
         return try await req.renderPrivatePage("pay", context, status: problem?.status ?? .ok)
     }
 }
@@ -131,13 +133,13 @@ enum AuthenticationPage {
     }
 
     /// Only the test provider has this page, and only for a payment of an order this visitor may see.
-    private static func open(_ req: Request) async throws -> (TestPaymentProvider, Order) {
-        guard let provider = req.application.payments as? TestPaymentProvider else {
-            throw Abort(.notFound, reason: "Test payments are only available with the test provider.")
+    private static func open(_ req: Request) async throws -> (any PaymentAuthenticationSimulator, Order) {
+        guard let provider = req.application.payments.authenticationSimulator else {
+            throw PaymentError.noAuthenticationSimulator
         }
         let paymentID = try req.parameters.require("paymentID")
         guard paymentID.count <= 64,
-            let order = try await Order.query(on: req.db).filter(\.$paymentID == paymentID).first()
+            let order = try await req.orders.find(paymentID: paymentID)
         else { throw OrderError.notFound }
         return (provider, try await req.visibleOrder(id: try order.requireID()))
     }

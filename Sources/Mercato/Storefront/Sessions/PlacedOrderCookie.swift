@@ -49,15 +49,13 @@ extension Request {
     /// An order this visitor may see: placed from this browser, or belonging to the signed-in
     /// customer. Anything else is "not found", so order ids and numbers can't be probed.
     func visibleOrder(id: UUID) async throws -> Order {
-        try await OrderService(db: db).open(
+        try await orders.open(
             id: id, token: PlacedOrderCookie.token(for: id, in: self),
             customerID: try await currentWebSession()?.customerID)
     }
 
     func visibleOrder(number: String) async throws -> Order {
-        guard number.count <= 64, let order = try await Order.query(on: db).filter(\.$number == number).first() else {
-            throw OrderError.notFound
-        }
+        guard let order = try await orders.find(number: number) else { throw OrderError.notFound }
         return try await visibleOrder(id: try order.requireID())
     }
 }
@@ -68,7 +66,7 @@ enum StorefrontCart {
     static func find(for request: Request, create: Bool) async throws -> Cart? {
         let session = create ? try await request.webSession() : try await request.currentWebSession()
         guard let session else { return nil }
-        let carts = CartService(db: request.db)
+        let carts = request.carts
         if let id = session.cartID, let cart = try await Cart.find(id, on: request.db), cart.status == .active {
             return cart
         }

@@ -44,7 +44,7 @@ extension Request {
         if !state.loaded {
             state.loaded = true
             if let token = cookies[WebSessionCookie.name]?.string {
-                state.session = try await CustomerService(app: application).session(forToken: token, kind: .web)
+                state.session = try await application.customers.session(forToken: token, kind: .web)
             }
         }
         return state.session
@@ -60,7 +60,7 @@ extension Request {
     /// through here, so a token planted or seen before sign-in is worthless after it (session fixation).
     @discardableResult
     func startWebSession(customerID: UUID?, cartID: UUID?) async throws -> CustomerSession {
-        let service = CustomerService(app: application)
+        let service = application.customers
         if let old = try await currentWebSession() { try await service.closeSession(old) }
         let (session, token) = try await service.openSession(kind: .web, customerID: customerID, cartID: cartID)
         let state = webSessionState

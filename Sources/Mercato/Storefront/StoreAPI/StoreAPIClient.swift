@@ -52,7 +52,7 @@ extension Request {
     var storeAPI: any StoreAPIClient {
         switch application.storeAPIConnection {
         case .inProcess:
-            InProcessStoreAPIClient(catalog: CatalogService(request: self), cache: application.catalogCache)
+            InProcessStoreAPIClient(catalog: catalog, cache: application.catalogCache)
         case .http(let configuration):
             HTTPStoreAPIClient(
                 configuration: configuration, httpClient: application.http.client.shared, requestID: id,

@@ -1,0 +1,20 @@
+import SQLKit
+
+/// The read model other domains may join for listing and search filters: SQL fragments over
+/// `inventory_levels`, read-only, so a product list can say "in stock" and filter on it in the
+/// same query that pages it (a separate call per page would cost a round trip per listing).
+///
+/// Nothing here writes; every stock change goes through `InventoryService`. The architecture
+/// test allows `inventory_levels` outside this folder nowhere else.
+enum InventoryReadModel {
+    /// True for a product with at least one variant that has free stock. `product` is the
+    /// product id column of the enclosing query, e.g. `p.id`.
+    static func productInStock(product: String) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM inventory_levels i WHERE i.product_id = \(unsafeRaw: product) AND i.on_hand > i.reserved)"
+    }
+
+    /// How many of a product's variants have free stock, as a column expression.
+    static func stockedVariantCount(product: String) -> SQLQueryString {
+        "(SELECT COUNT(*) FROM inventory_levels i WHERE i.product_id = \(unsafeRaw: product) AND i.on_hand > i.reserved)"
+    }
+}

@@ -1,0 +1,134 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// What staff submit to add a shipping method.
+struct ShippingMethodInput: Content {
+    var code: String
+    var name: String
+    var zone: String
+    var rateKind: ShippingMethod.RateKind
+    var flatAmount: Int64?
+    var weightBands: [ShippingMethod.WeightBand]?
+    var freeOver: Int64?
+    var currency: String
+    var position: Int?
+}
+
+/// A shipping method on the wire (Admin API).
+struct ShippingMethodDTO: Content, Equatable {
+    var id: UUID
+    var code: String
+    var name: String
+    var zone: String
+    var rateKind: ShippingMethod.RateKind
+    var flatAmount: Int64
+    var weightBands: [ShippingMethod.WeightBand]
+    var freeOver: Int64?
+    var currency: String
+}
+
+/// A shipping method a destination can use, with its base price (Store API).
+struct ShippingOption: Content, Equatable {
+    var code: String
+    var name: String
+    var price: Money
+    var freeOver: Money?
+}
+
+/// Shipping methods: which serve a destination, the one checkout charges, and their administration.
+struct ShippingService {
+    let db: any Database
+
+    /// The active method with this code, if any.
+    func activeMethod(code: String) async throws -> ShippingMethod? {
+        try await ShippingMethod.query(on: db).filter(\.$code == code).filter(\.$active == true).first()
+    }
+
+    /// Methods that ship to `country` (and `region`), cheapest base price first by position.
+    func options(country: String, region: String?) async throws -> [ShippingOption] {
+        try await ShippingMethod.query(on: db).filter(\.$active == true).sort(\.$position).all()
+            .filter { $0.serves(country: country, region: region) }
+            .map { method in
+                let base = method.rateKind == .flat ? method.flatAmount : (method.weightBands.map(\.amount).min() ?? 0)
+                return ShippingOption(
+                    code: method.code, name: method.name, price: Money(amount: base, currency: method.currency),
+                    freeOver: method.freeOver.map { Money(amount: $0, currency: method.currency) })
+            }
+    }
+
+    func list() async throws -> [ShippingMethodDTO] {
+        try await ShippingMethod.query(on: db).sort(\.$position).all().map(Self.dto)
+    }
+
+    /// Adds a method; its code is unique (the database refuses a second one).
+    func create(_ input: ShippingMethodInput) async throws -> ShippingMethodDTO {
+        let code = input.code.trimmingCharacters(in: .whitespaces).lowercased()
+        guard (2...40) ~= code.count, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else {
+            throw InvalidField(name: "code", problem: "must be 2–40 lower-case letters, digits or '-'")
+        }
+        let name = input.name.trimmingCharacters(in: .whitespaces)
+        guard (1...100) ~= name.count else { throw InvalidField(name: "name", problem: "must be 1–100 characters") }
+        let zone = try Self.zone(input.zone)
+        try Self.checkRates(input)
+        let method = ShippingMethod(
+            code: code, name: name, zone: zone, rateKind: input.rateKind, flatAmount: input.flatAmount ?? 0,
+            weightBands: input.weightBands ?? [], freeOver: input.freeOver,
+            currency: try CurrencyCode.validated(input.currency), position: input.position ?? 0)
+        try await method.create(
+            on: db, refusingDuplicateAs: DuplicateRecord(description: "A shipping method with code '\(code)'"))
+        return try Self.dto(method)
+    }
+
+    private static func zone(_ raw: String) throws -> String {
+        let zone = raw.replacingOccurrences(of: " ", with: "").uppercased()
+        let entries = zone.split(separator: ",")
+        guard !entries.isEmpty,
+            entries.allSatisfy({ entry in
+                entry == "*" || entry.count == 2
+                    || (entry.count > 3 && entry.count <= 12 && entry.dropFirst(2).first == "-")
+            })
+        else {
+            throw InvalidField(
+                name: "zone", problem: "must list country codes or country-region codes: DE,AT,US-CA or *")
+        }
+        return zone
+    }
+
+    /// Checked whenever given, not only for the rate kind that uses them: nothing invalid is stored.
+    private static func checkRates(_ input: ShippingMethodInput) throws {
+        if let amount = input.flatAmount, amount < 0 {
+            throw InvalidField(name: "flatAmount", problem: "must not be negative")
+        }
+        if let bands = input.weightBands, !bands.allSatisfy({ $0.upToGrams > 0 && $0.amount >= 0 }) {
+            throw InvalidField(name: "weightBands", problem: "need upToGrams > 0 and amount >= 0 in every band")
+        }
+        switch input.rateKind {
+        case .flat:
+            guard input.flatAmount != nil else {
+                throw InvalidField(name: "flatAmount", problem: "is required for a flat rate and must not be negative")
+            }
+        case .weight:
+            guard let bands = input.weightBands, !bands.isEmpty else {
+                throw InvalidField(
+                    name: "weightBands", problem: "needs at least one band with upToGrams > 0 and amount >= 0")
+            }
+        }
+        if let freeOver = input.freeOver, freeOver < 0 {
+            throw InvalidField(name: "freeOver", problem: "must not be negative")
+        }
+    }
+
+    private static func dto(_ method: ShippingMethod) throws -> ShippingMethodDTO {
+        ShippingMethodDTO(
+            id: try method.requireID(), code: method.code, name: method.name, zone: method.zone,
+            rateKind: method.rateKind, flatAmount: method.flatAmount, weightBands: method.weightBands,
+            freeOver: method.freeOver, currency: method.currency)
+    }
+}
+
+extension Request {
+    /// Shipping methods on the request's database.
+    var shipping: ShippingService { ShippingService(db: db) }
+}
