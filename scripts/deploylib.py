@@ -2,7 +2,11 @@
 
 Names follow the deployment contract: cluster `mercato-ENV`, services `mercato-ENV-api|storefront|worker`,
 task-definition families `mercato-ENV-api|storefront|worker|migrate` with one container named `mercato`,
-secret `mercato/ENV/app`, CloudFront distribution tagged `mercato:environment=ENV`.
+secret `mercato/ENV/app`, CloudFront distribution tagged `mercato:environment=ENV`, root stack `mercato-ENV`
+with the outputs AssetsBucketName and DatabaseInstanceId (the RDS primary, snapshotted before migrations).
+
+Every AWS call here and in scripts/deploy and scripts/rollback is checked against the environment's deploy
+role in deploy/aws/shared.yaml by scripts/check-deploy-policy: a new call needs its permission there.
 
 Every AWS call goes through boto3, which honours AWS_ENDPOINT_URL, so the same code runs against AWS and
 against moto_server in the drill.
@@ -403,24 +407,74 @@ def assets_stack_name(env: Environment) -> str:
     return f"mercato-{env.name}"
 
 
-def find_assets_bucket(env: Environment, configured: str | None) -> str:
-    """The assets bucket: given explicitly, else the `AssetsBucketName` output of the stack `mercato-ENV`."""
-    if configured:
-        return configured
+def stack_outputs(env: Environment, step_name: str, instead: str) -> dict[str, str]:
+    """The outputs of the stack `mercato-ENV`; `instead` tells the operator how to do without them."""
     cloudformation = aws_client("cloudformation")
     stack = assets_stack_name(env)
     try:
         stacks = cloudformation.describe_stacks(StackName=stack)["Stacks"]
     except cloudformation.exceptions.ClientError as error:
         raise DeployError(
-            "assets", f"cannot read CloudFormation stack {stack} ({error.response['Error'].get('Message', error)}): "
-            "is the stack deployed? Or name the bucket with --assets-bucket / MERCATO_ASSETS_BUCKET")
-    outputs = {output["OutputKey"]: output["OutputValue"] for output in stacks[0].get("Outputs", [])}
+            step_name, f"cannot read CloudFormation stack {stack} ({error.response['Error'].get('Message', error)}): "
+            f"is the stack deployed? Or {instead}")
+    return {output["OutputKey"]: output["OutputValue"] for output in stacks[0].get("Outputs", [])}
+
+
+def find_assets_bucket(env: Environment, configured: str | None) -> str:
+    """The assets bucket: given explicitly, else the `AssetsBucketName` output of the stack `mercato-ENV`."""
+    if configured:
+        return configured
+    instead = "name the bucket with --assets-bucket / MERCATO_ASSETS_BUCKET"
+    outputs = stack_outputs(env, "assets", instead)
     if not outputs.get("AssetsBucketName"):
         raise DeployError(
-            "assets", f"stack {stack} has no AssetsBucketName output: update it from deploy/aws/mercato.yaml, "
-            "or name the bucket with --assets-bucket / MERCATO_ASSETS_BUCKET")
+            "assets", f"stack {assets_stack_name(env)} has no AssetsBucketName output: update it from "
+            f"deploy/aws/mercato.yaml, or {instead}")
     return outputs["AssetsBucketName"]
+
+
+# Database snapshot
+
+
+def snapshot_identifier(env: Environment, tag: str, now: float | None = None) -> str:
+    """`mercato-ENV-pre-VERSION-YYYYMMDD-HHMMSS` (UTC): RDS allows letters, digits and single hyphens."""
+    version = re.sub(r"[^A-Za-z0-9]+", "-", tag).strip("-").lower()
+    return f"mercato-{env.name}-pre-{version}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(now))}"
+
+
+def find_database_instance(env: Environment, configured: str | None) -> str:
+    """The RDS primary: given explicitly, else the `DatabaseInstanceId` output of the stack `mercato-ENV`."""
+    if configured:
+        return configured
+    instead = ("name the instance with --db-instance / MERCATO_DB_INSTANCE_ID (or, where the environment has no "
+               "RDS database, pass --no-db-snapshot)")
+    outputs = stack_outputs(env, "snapshot", instead)
+    if not outputs.get("DatabaseInstanceId"):
+        raise DeployError(
+            "snapshot", f"stack {assets_stack_name(env)} has no DatabaseInstanceId output: update it from "
+            f"deploy/aws/mercato.yaml, or {instead}")
+    return outputs["DatabaseInstanceId"]
+
+
+def snapshot_database(env: Environment, instance: str, tag: str, timeout: int, poll: int) -> str:
+    """A manual RDS snapshot of `instance`, waited for until it is available (restorable): the way back
+    from a migration that destroys data. Manual snapshots are kept until someone deletes them."""
+    from botocore.exceptions import WaiterError
+
+    rds = aws_client("rds")
+    identifier = snapshot_identifier(env, tag)
+    rds.create_db_snapshot(DBSnapshotIdentifier=identifier, DBInstanceIdentifier=instance)
+    say(f"    snapshot {identifier} of {instance} started")
+    try:
+        rds.get_waiter("db_snapshot_available").wait(
+            DBSnapshotIdentifier=identifier,
+            WaiterConfig={"Delay": poll, "MaxAttempts": max(1, math.ceil(timeout / poll))})
+    except WaiterError:
+        raise DeployError(
+            "snapshot", f"snapshot {identifier} of {instance} was not available within {timeout}s "
+            "(--snapshot-timeout); nothing was migrated")
+    say(f"    snapshot {identifier} available")
+    return identifier
 
 
 def export_static_assets(directory: Path) -> dict:
