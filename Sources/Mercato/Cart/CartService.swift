@@ -94,7 +94,7 @@ struct CartService {
     func applyCoupon(_ code: String, to cart: Cart, customerKey: String?) async throws {
         let lines = try await CartContents.lines(of: try cart.requireID(), on: db)
         guard !lines.isEmpty else { throw CartError.empty }
-        let subtotal = lines.reduce(0) { $0 + $1.pricingLine.total }
+        let subtotal = try OrderPricing.subtotal(of: lines.map(\.pricingLine))
         let coupon = try await CouponService(db: db).applicable(
             code: code, subtotal: subtotal, currency: cart.currency, customerKey: customerKey)
         cart.couponCode = coupon.code
@@ -134,7 +134,7 @@ struct CartService {
     func view(_ cart: Cart, token: String? = nil, customerKey: String? = nil) async throws -> CartDTO {
         let lines = try await CartContents.lines(of: try cart.requireID(), on: db)
         let currency = lines.first?.currency ?? cart.currency
-        let subtotal = lines.reduce(0) { $0 + $1.pricingLine.total }
+        let subtotal = try OrderPricing.subtotal(of: lines.map(\.pricingLine))
         var discount: Int64 = 0
         var couponProblem: String?
         if let code = cart.couponCode {

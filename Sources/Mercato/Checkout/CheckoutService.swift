@@ -46,19 +46,19 @@ struct CheckoutService {
             }
             let customerKey = customerID?.uuidString ?? email
             let coupons = CouponService(db: tx)
-            let subtotal = lines.reduce(0) { $0 + $1.pricingLine.total }
+            let pricingLines = lines.map(\.pricingLine)
+            let subtotal = try OrderPricing.subtotal(of: pricingLines)
             let coupon = try await cart.couponCode.asyncMap {
                 try await coupons.applicable(
                     code: $0, subtotal: subtotal, currency: currency, customerKey: customerKey)
             }
             let discount = coupon?.discount(on: subtotal) ?? 0
-            let pricingLines = lines.map(\.pricingLine)
             guard method.currency == currency, method.serves(country: address.country, region: address.region),
                 let shipping = method.charge(
                     merchandise: subtotal - discount, weightGrams: OrderPricing.weight(of: pricingLines))
             else { throw OrderError.shippingUnavailable(method: method.code, country: address.country) }
             let rate = try await TaxService(db: tx).basisPoints(country: address.country, region: address.region)
-            let pricing = OrderPricing.compute(
+            let pricing = try OrderPricing.compute(
                 lines: pricingLines, discount: discount, shipping: shipping, taxRateBasisPoints: rate,
                 pricesIncludeTax: settings.pricesIncludeTax)
 

@@ -11,6 +11,8 @@ enum OrderError: AppError, Equatable {
     case reservationExpired
     case refundTooLarge(refundable: Money)
     case invalidRefundAmount
+    /// An amount in the order would pass what the shop can take (`OrderPricing.maximumTotal`).
+    case amountTooLarge
 
     var code: String {
         switch self {
@@ -23,6 +25,7 @@ enum OrderError: AppError, Equatable {
         case .reservationExpired: "reservation_expired"
         case .refundTooLarge: "refund_too_large"
         case .invalidRefundAmount: "invalid_refund_amount"
+        case .amountTooLarge: "amount_too_large"
         }
     }
 
@@ -30,7 +33,7 @@ enum OrderError: AppError, Equatable {
         switch self {
         case .notFound: .notFound
         case .outOfStock, .illegalTransition, .notPayable, .reservationExpired: .conflict
-        case .unknownShippingMethod, .shippingUnavailable, .refundTooLarge: .unprocessableEntity
+        case .unknownShippingMethod, .shippingUnavailable, .refundTooLarge, .amountTooLarge: .unprocessableEntity
         case .invalidRefundAmount: .badRequest
         }
     }
@@ -46,6 +49,7 @@ enum OrderError: AppError, Equatable {
             "An order can't go from \(from.rawValue) to \(to.rawValue)."
         case .notPayable(let status): "This order is \(status.rawValue) and can't be paid."
         case .reservationExpired: "The reservation for this order has expired; please check out again."
+        case .amountTooLarge: "This order would come to more than the shop can take; please remove some items."
         case .refundTooLarge(let refundable): "At most \(refundable.formatted) can still be refunded."
         case .invalidRefundAmount: "amount must be a positive whole number of minor units"
         }

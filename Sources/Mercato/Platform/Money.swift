@@ -2,6 +2,19 @@ import Vapor
 
 /// An amount of money in integer minor units (cents) with its ISO 4217 currency. Never floating point.
 struct Money: Content, Hashable, Sendable {
+    /// The largest amount any money field accepts: 1,000,000,000.00 in a two-decimal currency.
+    /// With quantities of at most 99 and a bounded number of lines, no sum of such amounts comes
+    /// near `Int64.max`, and pricing checks every step anyway.
+    static let maximumAmount: Int64 = 100_000_000_000
+
+    /// Refuses an amount outside 0…`maximumAmount` with a 400 naming `field`.
+    static func checkAmount(_ amount: Int64, field: String) throws {
+        guard amount >= 0 else { throw InvalidField(name: field, problem: "must not be negative") }
+        guard amount <= maximumAmount else {
+            throw InvalidField(name: field, problem: "is out of range (at most \(maximumAmount) minor units)")
+        }
+    }
+
     var amount: Int64
     var currency: String
     /// Display text such as `€1,299.00`, for templates and clients that don't format themselves.

@@ -87,9 +87,7 @@ struct CouponService {
         else { throw InvalidField(name: "code", problem: "must be 3–64 letters, digits, '-' or '_'") }
         try Self.checkValue(input)
         let currency = try input.currency.map { try CurrencyCode.validated($0) }
-        guard (input.minimumSubtotal ?? 0) >= 0 else {
-            throw InvalidField(name: "minimumSubtotal", problem: "must not be negative")
-        }
+        try Money.checkAmount(input.minimumSubtotal ?? 0, field: "minimumSubtotal")
         if let starts = input.startsAt, let ends = input.endsAt, ends <= starts {
             throw InvalidField(name: "endsAt", problem: "must be after startsAt")
         }
@@ -118,6 +116,7 @@ struct CouponService {
             guard input.value > 0 else {
                 throw InvalidField(name: "value", problem: "must be a positive amount in minor units")
             }
+            try Money.checkAmount(input.value, field: "value")
             guard input.currency != nil else {
                 throw InvalidField(name: "currency", problem: "is required for a fixed coupon")
             }

@@ -81,13 +81,21 @@ struct ShippingService {
         return try Self.dto(method)
     }
 
+    /// Weight bands a method may have, and the heaviest parcel one may name (100 t).
+    static let maximumBands = 50
+    static let maximumGrams = 100_000_000
+
     private static func zone(_ raw: String) throws -> String {
         let zone = raw.replacingOccurrences(of: " ", with: "").uppercased()
-        let entries = zone.split(separator: ",")
-        guard !entries.isEmpty,
+        let entries = zone.split(separator: ",", omittingEmptySubsequences: false)
+        guard !entries.isEmpty, entries.count <= 300,
             entries.allSatisfy({ entry in
-                entry == "*" || entry.count == 2
-                    || (entry.count > 3 && entry.count <= 12 && entry.dropFirst(2).first == "-")
+                let country = entry.prefix(2)
+                let region = entry.dropFirst(3)
+                let isCountry = country.count == 2 && country.allSatisfy { $0.isASCII && $0.isLetter }
+                return entry == "*" || (isCountry && entry.count == 2)
+                    || (isCountry && entry.dropFirst(2).first == "-" && (1...9) ~= region.count
+                        && region.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
             })
         else {
             throw InvalidField(
@@ -98,11 +106,18 @@ struct ShippingService {
 
     /// Checked whenever given, not only for the rate kind that uses them: nothing invalid is stored.
     private static func checkRates(_ input: ShippingMethodInput) throws {
-        if let amount = input.flatAmount, amount < 0 {
-            throw InvalidField(name: "flatAmount", problem: "must not be negative")
-        }
-        if let bands = input.weightBands, !bands.allSatisfy({ $0.upToGrams > 0 && $0.amount >= 0 }) {
-            throw InvalidField(name: "weightBands", problem: "need upToGrams > 0 and amount >= 0 in every band")
+        if let amount = input.flatAmount { try Money.checkAmount(amount, field: "flatAmount") }
+        if let bands = input.weightBands {
+            guard bands.count <= Self.maximumBands else {
+                throw InvalidField(name: "weightBands", problem: "must have at most \(Self.maximumBands) bands")
+            }
+            for (index, band) in bands.enumerated() {
+                guard (1...Self.maximumGrams) ~= band.upToGrams else {
+                    throw InvalidField(
+                        name: "weightBands[\(index)].upToGrams", problem: "must be 1–\(Self.maximumGrams) grams")
+                }
+                try Money.checkAmount(band.amount, field: "weightBands[\(index)].amount")
+            }
         }
         switch input.rateKind {
         case .flat:
@@ -115,9 +130,7 @@ struct ShippingService {
                     name: "weightBands", problem: "needs at least one band with upToGrams > 0 and amount >= 0")
             }
         }
-        if let freeOver = input.freeOver, freeOver < 0 {
-            throw InvalidField(name: "freeOver", problem: "must not be negative")
-        }
+        if let freeOver = input.freeOver { try Money.checkAmount(freeOver, field: "freeOver") }
     }
 
     private static func dto(_ method: ShippingMethod) throws -> ShippingMethodDTO {

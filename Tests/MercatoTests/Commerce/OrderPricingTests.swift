@@ -5,10 +5,10 @@ import Testing
 @Suite struct OrderPricingTests {
     let tee = OrderPricing.Line(unitPrice: 1_999, quantity: 3, weightGrams: 200)
 
-    @Test func inclusivePricesContainTheirTaxAndTheTotalIsWhatTheCustomerSaw() {
+    @Test func inclusivePricesContainTheirTaxAndTheTotalIsWhatTheCustomerSaw() throws {
         // setup: 3 × €19.99 + €4.90 shipping at 19 % VAT included
         // MUT
-        let pricing = OrderPricing.compute(
+        let pricing = try OrderPricing.compute(
             lines: [tee], discount: 0, shipping: 490, taxRateBasisPoints: 1_900, pricesIncludeTax: true)
         // validate: total 64.87; tax = 64.87 × 19/119 = 10.357… → 10.36
         #expect(pricing.subtotal == 5_997)
@@ -16,32 +16,32 @@ import Testing
         #expect(pricing.tax == 1_036)
     }
 
-    @Test func exclusivePricesAddTaxRoundedHalfUp() {
+    @Test func exclusivePricesAddTaxRoundedHalfUp() throws {
         // setup: $10.10 at 7.25 % → 0.73225 → 0.73; $10.20 → 0.7395 → 0.74
-        let small = OrderPricing.compute(
+        let small = try OrderPricing.compute(
             lines: [.init(unitPrice: 1_010, quantity: 1, weightGrams: 0)], discount: 0, shipping: 0,
             taxRateBasisPoints: 725, pricesIncludeTax: false)
-        let half = OrderPricing.compute(
+        let half = try OrderPricing.compute(
             lines: [.init(unitPrice: 200, quantity: 1, weightGrams: 0)], discount: 0, shipping: 0,
             taxRateBasisPoints: 2_500, pricesIncludeTax: false)
         // validate
         #expect(small.tax == 73)
         #expect(small.total == 1_083)
         #expect(half.tax == 50)  // exactly half a cent would be 0.5 → rounds up
-        let oddHalf = OrderPricing.compute(
+        let oddHalf = try OrderPricing.compute(
             lines: [.init(unitPrice: 2, quantity: 1, weightGrams: 0)], discount: 0, shipping: 0,
             taxRateBasisPoints: 2_500, pricesIncludeTax: false)
         #expect(oddHalf.tax == 1)  // 0.5 cent → 1
     }
 
-    @Test func discountsComeOffBeforeTaxAndNeverBelowZero() {
-        let pricing = OrderPricing.compute(
+    @Test func discountsComeOffBeforeTaxAndNeverBelowZero() throws {
+        let pricing = try OrderPricing.compute(
             lines: [tee], discount: 10_000, shipping: 490, taxRateBasisPoints: 1_900, pricesIncludeTax: false)
         #expect(pricing.discount == 5_997)
         #expect(pricing.total == 490 + MinorUnits.scale(490, by: 1_900, over: 10_000))
     }
 
-    @Test func percentageCouponsRoundToTheCent() {
+    @Test func percentageCouponsRoundToTheCent() throws {
         let coupon = Coupon(code: "TEN", kind: .percentage, value: 1_000)
         #expect(coupon.discount(on: 5_997) == 600)  // 599.7 → 600
         #expect(coupon.discount(on: 5) == 1)  // 0.5 → 1
@@ -49,12 +49,18 @@ import Testing
         #expect(fixed.discount(on: 300) == 300)
     }
 
-    @Test func hugeBasketsDoNotOverflow() {
-        let pricing = OrderPricing.compute(
-            lines: [.init(unitPrice: 9_000_000_000_000, quantity: 99, weightGrams: 1)], discount: 0, shipping: 0,
+    @Test func hugeBasketsDoNotOverflow() throws {
+        // The largest basket the shop takes prices exactly; a larger one is refused, not wrapped.
+        let pricing = try OrderPricing.compute(
+            lines: [.init(unitPrice: Money.maximumAmount, quantity: 99, weightGrams: 1)], discount: 0, shipping: 0,
             taxRateBasisPoints: 2_500, pricesIncludeTax: true)
-        #expect(pricing.total == 891_000_000_000_000)
-        #expect(pricing.tax == 178_200_000_000_000)
+        #expect(pricing.total == 9_900_000_000_000)
+        #expect(pricing.tax == 1_980_000_000_000)
+        #expect(throws: OrderError.amountTooLarge) {
+            try OrderPricing.compute(
+                lines: [.init(unitPrice: 9_000_000_000_000, quantity: 99, weightGrams: 1)], discount: 0, shipping: 0,
+                taxRateBasisPoints: 2_500, pricesIncludeTax: true)
+        }
     }
 
     @Test func shippingRatesByZoneWeightAndThreshold() {

@@ -39,10 +39,11 @@ enum ErrorResponse {
         switch error {
         case let error as any AppError:
             return (error.status, error.code, error.reason)
+        // Before AbortError: Vapor makes DecodingError one, with Swift type names in its reason.
+        case let error as DecodingError:
+            return (.badRequest, "invalid_body", BodyProblem.describe(error))
         case let error as any AbortError where error.status.code < 500:
             return (error.status, code(for: error.status), error.reason)
-        case is DecodingError:
-            return (.badRequest, "invalid_body", "the request body could not be read as the expected JSON")
         default:
             return (
                 .internalServerError, "internal_error", "an internal error occurred; quote the request id to support"
