@@ -57,6 +57,13 @@ struct AdminOrderRoutes: RouteCollection {
         guard (body.note?.unicodeScalars.count ?? 0) <= 500 else {
             throw InvalidField(name: "note", problem: "must be at most 500 characters")
         }
+        if let url = body.trackingURL {
+            // It becomes a link in the customer's email: web addresses only, never javascript: or data:.
+            let lowered = url.lowercased()
+            guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://"), url.unicodeScalars.count <= 2_000,
+                URL(string: url)?.host != nil
+            else { throw InvalidField(name: "trackingURL", problem: "must be an http(s) address") }
+        }
         let shipment =
             next == .shipped
             ? Shipment(carrier: body.carrier, trackingNumber: body.trackingNumber, trackingURL: body.trackingURL) : nil

@@ -46,7 +46,8 @@ struct PaymentSubmission: Content {
         switch (card, paymentMethod) {
         case (let card?, nil):
             let digits = card.filter { !$0.isWhitespace }
-            guard (12...19) ~= digits.count, digits.allSatisfy(\.isNumber) else {
+            // ASCII digits only: `isNumber` also takes fullwidth and other scripts' digits.
+            guard (12...19) ~= digits.count, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw InvalidField(name: "card", problem: "must be a card number of 12 to 19 digits")
             }
             return .testCard(number: digits)

@@ -20,6 +20,10 @@ struct FormProtection: AsyncMiddleware {
         if request.body.data == nil {
             _ = try await request.body.collect(max: 64 * 1024).get()
         }
+        // The text policy for forms, before anything reads a field (see TextPolicy).
+        if request.headers.contentType == .urlEncodedForm, let body = request.body.data {
+            try TextPolicy.check(formEncoded: String(decoding: body.readableBytesView, as: UTF8.self))
+        }
         let submitted = (try? request.content.get(String.self, at: Self.fieldName)).flatMap { $0.isEmpty ? nil : $0 }
         if let submitted {
             guard let session = try await request.currentWebSession(),
