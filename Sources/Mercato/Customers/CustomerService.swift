@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -64,7 +65,7 @@ struct CustomerService {
             valid = try await verify(password, hash: customer.passwordHash)
         } else {
             // Same work as a real check, so response time doesn't reveal which emails have accounts.
-            _ = try await verify(password, hash: Self.decoyHash)
+            _ = try await verify(password, hash: Self.decoyHash(cost: settings.passwordHashCost))
             valid = false
         }
         guard let customer, valid else {
@@ -114,6 +115,11 @@ struct CustomerService {
     func requestPasswordReset(email rawEmail: String) async throws {
         let email = try CustomerEmail.validated(rawEmail)
         guard let customer = try await Customer.query(on: db).filter(\.$email == email).first() else { return }
+        // At most a few emails an hour per account, whoever asks: the answer stays the same, so
+        // nobody can flood a customer's mailbox or learn anything from it.
+        let recent = try await PasswordResetToken.query(on: db).filter(\.$customerID == customer.requireID())
+            .filter(\.$createdAt > Date().addingTimeInterval(-3_600)).count()
+        guard recent < Self.resetEmailsPerHour else { return }
         let token = SecretToken.generate()
         let minutes = 60
         try await db.transaction { tx in
@@ -156,6 +162,9 @@ struct CustomerService {
             customer.updatedAt = Date()
             try await customer.update(on: tx)
             try await CustomerSession.query(on: tx).filter(\.$customerID == customerID).delete()
+            // Every other link still in a mailbox dies with this one: an older email can't reset again.
+            try await PasswordResetToken.query(on: tx).filter(\.$customerID == customerID)
+                .filter(\.$usedAt == nil).delete()
         }
     }
 
@@ -176,7 +185,21 @@ struct CustomerService {
     }
 
     /// A bcrypt hash of a random string, checked against when the account doesn't exist.
-    private static let decoyHash = (try? Bcrypt.hash(SecretToken.generate(), cost: 10)) ?? ""
+    /// Password-reset emails one account may be sent in an hour.
+    static let resetEmailsPerHour = 3
+
+    /// A hash of a random password at the shop's cost, so checking an unknown account takes as
+    /// long as checking a real one (a cheaper decoy would tell which emails have accounts).
+    private static func decoyHash(cost: Int) -> String {
+        decoys.withLockedValue { decoys in
+            if let hash = decoys[cost] { return hash }
+            let hash = (try? Bcrypt.hash(SecretToken.generate(), cost: cost)) ?? ""
+            decoys[cost] = hash
+            return hash
+        }
+    }
+
+    private static let decoys = NIOLockedValueBox<[Int: String]>([:])
 }
 
 extension Application {

@@ -15,6 +15,9 @@ public struct CheckoutSettings: Sendable {
     /// Signs the built-in test provider's webhooks, so the test flow exercises verification too.
     public var testWebhookSecret: String
 
+    /// The test provider's webhook secret on a laptop: public, so deployed environments refuse it.
+    static let defaultTestWebhookSecret = "whsec_mercato_test"
+
     static func read(with reader: inout SettingsReader) -> CheckoutSettings {
         CheckoutSettings(
             pricesIncludeTax: reader.boolean("checkout.pricesIncludeTax", default: true),
@@ -24,7 +27,8 @@ public struct CheckoutSettings: Sendable {
             loginAttemptsPerAddress: reader.integer("checkout.loginAttemptsPerAddress", default: 20, range: 1...1_000),
             loginThrottleMinutes: reader.integer("checkout.loginThrottleMinutes", default: 15, range: 1...1_440),
             passwordHashCost: reader.integer("checkout.passwordHashCost", default: 12, range: 4...31),
-            testWebhookSecret: reader.text("checkout.testWebhookSecret", default: "whsec_mercato_test", secret: true)
+            testWebhookSecret: reader.text(
+                "checkout.testWebhookSecret", default: defaultTestWebhookSecret, secret: true)
                 ?? "whsec_mercato_test")
     }
 }

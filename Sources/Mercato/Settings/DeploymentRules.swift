@@ -34,10 +34,20 @@ enum DeploymentRules {
                 refuse("redis.caFile", "CA file '\(caFile)' does not exist or is not readable")
             }
         }
-        guard settings.environment == .production else { return problems }
-        if let token = settings.admin.token, token.count < 32 {
-            refuse("admin.token", "production needs an admin token of at least 32 characters")
+        if settings.environment.isDeployed, let token = settings.admin.token, token.count < 32 {
+            refuse("admin.token", "\(environment) needs an admin token of at least 32 characters")
         }
+        // Production refuses the test provider outright (below).
+        if settings.environment == .staging, settings.adapters.payments == .test,
+            settings.checkout.testWebhookSecret == CheckoutSettings.defaultTestWebhookSecret
+                || settings.checkout.testWebhookSecret.count < 16
+        {
+            // The default is in the source code: anyone could sign a "payment succeeded" event.
+            refuse(
+                "checkout.testWebhookSecret",
+                "\(environment) needs its own test-provider webhook secret of at least 16 characters, not the default")
+        }
+        guard settings.environment == .production else { return problems }
         if case .postgres(let postgres) = settings.database {
             if (postgres.password ?? "").isEmpty {
                 refuse("database.password", "production requires a database password")

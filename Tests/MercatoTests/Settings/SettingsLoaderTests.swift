@@ -161,9 +161,29 @@ import Testing
         }
     }
 
+    @Test func stagingRefusesThePublicTestWebhookSecretAndShortAdminTokens() {
+        // setup: staging's shape, with the two values anyone could guess
+        let yaml = """
+            server:
+              baseURL: https://staging.example.com
+            database:
+              host: db.internal
+            admin:
+              token: short
+            checkout:
+              testWebhookSecret: whsec_mercato_test
+            """
+        // MUT
+        let found = problems(yaml, environment: .staging)
+        // validate: both named, with what to do
+        #expect(found.map(\.key).sorted() == ["admin.token", "checkout.testWebhookSecret"])
+        #expect(found.first { $0.key == "admin.token" }?.message.contains("at least 32 characters") == true)
+        #expect(found.first { $0.key == "checkout.testWebhookSecret" }?.message.contains("not the default") == true)
+    }
+
     @Test func stagingRequiresPostgres() {
         let found = problems("server:\n  baseURL: https://staging.example.com\n", environment: .staging)
-        #expect(found.map(\.key) == ["database.host"])
+        #expect(found.map(\.key) == ["database.host", "checkout.testWebhookSecret"])
         #expect(found.first?.message.contains("requires PostgreSQL") == true)
     }
 

@@ -63,7 +63,7 @@ import Testing
         let settings = try TestSupport.settings(.production, variables: TestSupport.deployedVariables)
         #expect(settings.adapters.payments == .stripe)
         #expect(settings.stripe.secretKey == "sk_test_deployed")
-        #expect(settings.stripe.webhookSecret == "whsec_deployed")
+        #expect(settings.stripe.webhookSecret == "whsec_deployed_0123456789abcdef")
         #expect(settings.stripe.apiBaseURL == nil)
     }
 

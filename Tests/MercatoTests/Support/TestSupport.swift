@@ -19,7 +19,7 @@ enum TestSupport {
     static let deployedVariables = [
         "BASE_URL": "https://shop.example.com", "DB_HOST": "db.internal", "DB_PASSWORD": "db-password",
         "REDIS_HOST": "redis.internal", "S3_BUCKET": "mercato-media", "ADMIN_TOKEN": String(repeating: "a", count: 40),
-        "STRIPE_SECRET_KEY": "sk_test_deployed", "STRIPE_WEBHOOK_SECRET": "whsec_deployed",
+        "STRIPE_SECRET_KEY": "sk_test_deployed", "STRIPE_WEBHOOK_SECRET": "whsec_deployed_0123456789abcdef",
         "MAIL_FROM": "Mercato <orders@shop.example.com>",
     ]
 
