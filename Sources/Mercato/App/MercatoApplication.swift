@@ -65,7 +65,12 @@ public enum MercatoApplication {
         app.middleware.use(RequestIDMiddleware())
         app.middleware.use(MetricsMiddleware())
         app.middleware.use(AccessLogMiddleware())
+        app.middleware.use(SecurityHeadersMiddleware(settings: settings))
         app.middleware.use(ErrorResponseMiddleware())
+        app.middleware.use(TextPolicyMiddleware())
+        app.middleware.use(RequestThrottle(settings: settings.throttle))
+        // Process-wide in Vapor; every app of the process wants the same.
+        ContentConfiguration.global = .mercato()
         try Routes.register(on: app, role: role)
     }
 }

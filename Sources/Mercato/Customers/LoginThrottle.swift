@@ -40,14 +40,3 @@ struct LoginThrottle {
 
     private static func addressKey(_ address: String) -> String { "login:address:\(address)" }
 }
-
-extension Request {
-    /// The client's address: behind a load balancer the last `X-Forwarded-For` hop (the one the
-    /// balancer appended, which a client can't forge), else the socket peer.
-    var clientAddress: String {
-        if let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
-    }
-}

@@ -21,6 +21,8 @@ public struct Settings: Sendable {
     public var secrets = SecretsSettings()
     /// The Stripe payment adapter's keys and address (`stripe` section).
     public var stripe = StripeSettings()
+    /// Request limits per client (`throttle.*`).
+    public var throttle = ThrottleSettings()
 }
 
 public struct ServerSettings: Sendable {
@@ -30,6 +32,8 @@ public struct ServerSettings: Sendable {
     public var baseURL: String
     /// How long in-flight requests may run after SIGTERM before connections are cut.
     public var shutdownTimeoutSeconds: Int
+    /// Proxies whose `X-Forwarded-For` hops are believed (`server.trustedProxies`, CIDRs).
+    var trustedProxies = TrustedProxies(networks: [])
 }
 
 public struct LogSettings: Sendable {

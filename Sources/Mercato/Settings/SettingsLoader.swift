@@ -110,7 +110,8 @@ public enum SettingsLoader {
             hostname: reader.text("server.host", default: "127.0.0.1") ?? "127.0.0.1",
             port: reader.integer("server.port", default: 8080, range: 1...65535),
             baseURL: reader.text("server.baseURL", default: "http://localhost:8080") ?? "",
-            shutdownTimeoutSeconds: reader.integer("server.shutdownTimeoutSeconds", default: 10, range: 1...300)
+            shutdownTimeoutSeconds: reader.integer("server.shutdownTimeoutSeconds", default: 10, range: 1...300),
+            trustedProxies: trustedProxies(&reader)
         )
         let log = LogSettings(
             level: reader.choice("log.level", default: .info),
@@ -142,10 +143,23 @@ public enum SettingsLoader {
         let jobs = JobSettings(reading: &reader)
         let stripe = StripeSettings.read(with: &reader)
         let mail = reader.mailSettings()
+        let throttle = ThrottleSettings(reading: &reader)
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
             adapters: adapters, storage: storage, admin: admin, storefront: storefront, checkout: checkout,
-            features: features, mail: mail, resolved: reader.resolved, jobs: jobs, stripe: stripe)
+            features: features, mail: mail, resolved: reader.resolved, jobs: jobs, stripe: stripe, throttle: throttle)
+    }
+
+    /// `server.trustedProxies`: comma-separated CIDRs of the load balancer and CDN in front.
+    private static func trustedProxies(_ reader: inout SettingsReader) -> TrustedProxies {
+        let text = reader.text("server.trustedProxies", default: "") ?? ""
+        switch TrustedProxies.parse(text) {
+        case .success(let proxies):
+            return proxies
+        case .failure(let failure):
+            reader.fail("server.trustedProxies", "'\(failure.entry.prefix(60))' is not an address or CIDR network")
+            return TrustedProxies(networks: [])
+        }
     }
 
     private static func readStorefront(with reader: inout SettingsReader) -> StorefrontSettings {
