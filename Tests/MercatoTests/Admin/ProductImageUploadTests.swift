@@ -95,7 +95,7 @@ import VaporTesting
         try await CatalogFixtures.withCatalog(on: .sqlite, Self.catalogue) { app in
             let gif = Data("GIF89a".utf8) + Data(repeating: 0, count: 20)
             let html = Data("<html><script>alert(1)</script></html>".utf8)
-            let huge = Self.png + Data(repeating: 0, count: ProductImageRoutes.maximumBytes)
+            let huge = Self.png + Data(repeating: 0, count: ProductImageService.maximumBytes)
             let cases: [(Data, String?, String, HTTPStatus, String)] = [
                 (Self.png, nil, "court-sneakers", .unauthorized, "unauthorized"),
                 (Self.png, "wrong-token", "court-sneakers", .unauthorized, "unauthorized"),

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// A product's images: stored in the object storage, listed in `product_images`.
+struct ProductImageService {
+    static let maximumBytes = 5 * 1024 * 1024
+
+    let db: any Database
+    let storage: any ObjectStorage
+    let catalogCache: CatalogCache
+
+    /// An upload refused before anything was stored.
+    struct UploadRejected: AppError {
+        var status: HTTPResponseStatus
+        var code: String
+        var reason: String
+    }
+
+    /// Adds an image (JPEG, PNG, WebP or AVIF, recognised from its bytes, at most 5 MB) after the
+    /// product's others; its alt text defaults to the product's title.
+    func add(_ data: Data, toProduct slug: String, alt: String) async throws -> CatalogDTO.Image {
+        guard !data.isEmpty else {
+            throw UploadRejected(
+                status: .badRequest, code: "empty_body", reason: "send the image bytes as the request body")
+        }
+        guard data.count <= Self.maximumBytes else {
+            throw UploadRejected(
+                status: .payloadTooLarge, code: "image_too_large",
+                reason: "images may be at most \(Self.maximumBytes / 1024 / 1024) MB")
+        }
+        guard let format = ImageFormat(sniffing: data) else {
+            throw UploadRejected(
+                status: .unsupportedMediaType, code: "unsupported_image_type",
+                reason: "only JPEG, PNG, WebP and AVIF images are accepted")
+        }
+        guard alt.count <= 200 else { throw InvalidParameter(name: "alt", problem: "must be at most 200 characters") }
+        guard let product = try await Product.query(on: db).filter(\.$slug == slug).first(), let productID = product.id
+        else { throw CatalogError.unknownProduct(slug) }
+        let key =
+            "products/\(productID.uuidString.lowercased())/\(UUID().uuidString.lowercased()).\(format.fileExtension)"
+        try await storage.put(key: key, data: data, contentType: format.contentType)
+        let position = try await ProductImage.query(on: db).filter(\.$product.$id == productID).count()
+        let image = ProductImage(
+            productID: productID, storageKey: key, contentType: format.contentType,
+            alt: alt.isEmpty ? product.title : alt, position: position, byteSize: data.count)
+        do {
+            try await image.create(on: db)
+        } catch {
+            try? await storage.delete(key: key)
+            throw error
+        }
+        try? await catalogCache.invalidate()
+        return CatalogDTO.Image(url: storage.publicURL(for: key), alt: image.alt)
+    }
+}
+
+extension Request {
+    /// Product images on the request's database and the configured storage.
+    var productImages: ProductImageService {
+        ProductImageService(db: db, storage: application.objectStorage, catalogCache: application.catalogCache)
+    }
+}
