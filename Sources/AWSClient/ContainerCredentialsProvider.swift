@@ -40,7 +40,8 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
     public func credentials() async throws(AWSError) -> AWSCredentials {
         let url = try resolveURL()
         var headers: HTTPHeaders = ["Accept": "application/json"]
-        if let token = try authorizationToken() {
+        // The authorization token belongs to the full URI (EKS Pod Identity, custom agents) only.
+        if value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") == nil, let token = try authorizationToken() {
             headers.add(name: "Authorization", value: token)
         }
         let origin = "the container credentials endpoint \(Self.redacted(url))"

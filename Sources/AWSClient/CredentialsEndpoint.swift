@@ -69,13 +69,19 @@ enum CredentialsEndpoint {
             sessionToken: document.Token.flatMap { $0.isEmpty ? nil : $0 }, expiration: expiration)
     }
 
-    /// An ISO 8601 UTC timestamp, with or without fractional seconds (`2016-02-25T06:03:31Z`).
+    /// An ISO 8601 timestamp, with any number of fractional-second digits (`2016-02-25T06:03:31Z`,
+    /// STS's `2026-12-02T07:06:13.730219Z`).
     static func parseTimestamp(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let date = try? Date(trimmed, strategy: .iso8601) {
-            return date
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var fraction: TimeInterval = 0
+        if let dot = trimmed.firstIndex(of: ".") {
+            let start = trimmed.index(after: dot)
+            let end = trimmed[start...].firstIndex { !$0.isASCII || !$0.isNumber } ?? trimmed.endIndex
+            guard start < end, let value = Double("0." + trimmed[start..<end]) else { return nil }
+            fraction = value
+            trimmed.removeSubrange(dot..<end)
         }
-        return try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        return (try? Date(trimmed, strategy: .iso8601)).map { $0.addingTimeInterval(fraction) }
     }
 
     /// A short, secret-free explanation of a non-2xx answer: its status and, when the body is a small

@@ -88,7 +88,8 @@ enum CredentialServers {
                     body: "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
                         + "<Message>rejected</Message></Error><RequestId>req-1</RequestId></ErrorResponse>")
             }
-            let expiration = Date().addingTimeInterval(3600).formatted(.iso8601)
+            // STS writes microseconds, as moto does: 2026-12-02T07:06:13.730219Z.
+            let expiration = Date().addingTimeInterval(3600).formatted(.iso8601).dropLast() + ".730219Z"
             return .respond(
                 status: .ok,
                 body: """

@@ -230,7 +230,9 @@ struct CredentialsChainTests {
             let credentials = try await Self.chain(environment).credentials()
             #expect(credentials.accessKeyID == "ASIASTS0")
             #expect(credentials.sessionToken == "token&0")
-            #expect(credentials.expiration.map { $0 > Date() } == true)
+            let expiration = try #require(credentials.expiration)
+            #expect(abs(expiration.timeIntervalSinceNow - 3600) < 5)
+            #expect(abs(expiration.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) - 0.730219) < 0.001)
             #expect(!"\(credentials)".contains("secret-sts") && !"\(credentials)".contains("token&0"))
         }
     }
