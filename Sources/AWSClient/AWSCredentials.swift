@@ -11,12 +11,15 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     public var secretAccessKey: String
     /// The token that temporary (STS) credentials come with; sent as `X-Amz-Security-Token`.
     public var sessionToken: String?
+    /// When temporary credentials stop working; `nil` for long-term keys, which never expire.
+    public var expiration: Date?
 
     /// Creates credentials from explicit values.
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+        self.expiration = expiration
     }
 
     /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the optional `AWS_SESSION_TOKEN`.
@@ -41,16 +44,20 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
         )
     }
 
-    /// The access key id with the secrets redacted.
+    /// The access key id (and expiry) with the secrets redacted.
     public var description: String {
         "AWSCredentials(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>"
-            + (sessionToken == nil ? ")" : ", sessionToken: <redacted>)")
+            + (sessionToken == nil ? "" : ", sessionToken: <redacted>")
+            + (expiration.map { ", expiration: \($0.formatted(.iso8601))" } ?? "") + ")"
     }
 
-    /// Exposes only the access key id, so `dump` and debuggers cannot print the secret either.
+    /// Exposes only the access key id and expiry, so `dump` and debuggers cannot print the secret either.
     public var customMirror: Mirror {
-        Mirror(self, children: ["accessKeyID": accessKeyID], displayStyle: .struct)
+        Mirror(self, children: ["accessKeyID": accessKeyID, "expiration": expiration as Any], displayStyle: .struct)
     }
+
+    /// What a signer holds when the real credentials come from a provider per request.
+    static let placeholder = AWSCredentials(accessKeyID: "", secretAccessKey: "")
 
     private static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }

@@ -18,8 +18,11 @@ import NIOHTTP1
 public struct AWSServiceClient: Sendable {
     /// The HTTP client requests go through.
     public let httpClient: HTTPClient
-    /// The signer, which fixes credentials, region and signing name.
+    /// The signer, which fixes region, signing name and rules; its credentials are replaced by the
+    /// provider's for every request ``execute(_:)`` sends.
     public let signer: SigV4Signer
+    /// Where each request's credentials come from.
+    public let credentialsProvider: any AWSCredentialsProvider
     /// How the service encodes errors.
     public let errorFormat: AWSErrorFormat
     /// The limit for one whole request, from connecting to reading the last body byte.
@@ -29,7 +32,7 @@ public struct AWSServiceClient: Sendable {
     /// The logger for request-level debug output. Credentials and signatures are never logged.
     public let logger: Logger
 
-    /// Creates the core client.
+    /// Creates the core client signing with the signer's own, fixed credentials.
     public init(
         httpClient: HTTPClient,
         signer: SigV4Signer,
@@ -38,8 +41,25 @@ public struct AWSServiceClient: Sendable {
         maximumResponseBytes: Int = 64 * 1024 * 1024,
         logger: Logger = Logger(label: "AWSClient")
     ) {
+        self.init(
+            httpClient: httpClient, signer: signer, credentialsProvider: StaticCredentialsProvider(signer.credentials),
+            errorFormat: errorFormat, timeout: timeout, maximumResponseBytes: maximumResponseBytes, logger: logger)
+    }
+
+    /// Creates the core client signing with credentials asked from `credentialsProvider` per request;
+    /// `signer` supplies region, service and rules (its credentials are only used by ``sign(_:at:)``).
+    public init(
+        httpClient: HTTPClient,
+        signer: SigV4Signer,
+        credentialsProvider: any AWSCredentialsProvider,
+        errorFormat: AWSErrorFormat,
+        timeout: Duration = .seconds(30),
+        maximumResponseBytes: Int = 64 * 1024 * 1024,
+        logger: Logger = Logger(label: "AWSClient")
+    ) {
         self.httpClient = httpClient
         self.signer = signer
+        self.credentialsProvider = credentialsProvider
         self.errorFormat = errorFormat
         self.timeout = timeout
         self.maximumResponseBytes = maximumResponseBytes
@@ -51,9 +71,11 @@ public struct AWSServiceClient: Sendable {
     /// - Throws: ``AWSError/service(code:message:statusCode:requestID:)`` for any other status,
     ///   ``AWSError/timeout`` when ``timeout`` elapses, ``AWSError/transport(description:)`` when no answer
     ///   arrives, ``AWSError/cancelled`` when the task is cancelled, and
-    ///   ``AWSError/invalidResponse(_:)`` for a body over ``maximumResponseBytes``.
+    ///   ``AWSError/invalidResponse(_:)`` for a body over ``maximumResponseBytes``, and whatever the
+    ///   credentials provider throws (``AWSError/missingCredentials(_:)``) before anything is sent.
     public func execute(_ request: AWSHTTPRequest) async throws(AWSError) -> AWSHTTPResponse {
-        let signed = sign(request, at: Date())
+        let credentials = try await credentialsProvider.credentials()
+        let signed = sign(request, at: Date(), credentials: credentials)
         var httpRequest = HTTPClientRequest(url: request.url)
         httpRequest.method = request.method
         httpRequest.headers = signed.headers
@@ -88,9 +110,16 @@ public struct AWSServiceClient: Sendable {
         return AWSHTTPResponse(status: status, headers: headers, body: body)
     }
 
-    /// Signs `request` as ``execute(_:)`` would, without sending it; the returned headers include
-    /// `Host` and `Authorization`.
+    /// Signs `request` with the signer's own credentials, without sending it; the returned headers
+    /// include `Host` and `Authorization`.
     public func sign(_ request: AWSHTTPRequest, at date: Date) -> SigV4Signer.SignedRequest {
+        sign(request, at: date, credentials: signer.credentials)
+    }
+
+    /// Signs `request` as ``execute(_:)`` does, with `credentials`, without sending it.
+    public func sign(
+        _ request: AWSHTTPRequest, at date: Date, credentials: AWSCredentials
+    ) -> SigV4Signer.SignedRequest {
         var headers = request.headers
         headers.replaceOrAdd(name: "Host", value: request.endpoint.hostHeader)
         let payloadHash: String
@@ -108,6 +137,8 @@ public struct AWSServiceClient: Sendable {
             headers: headers,
             payloadHash: payloadHash
         )
+        var signer = self.signer
+        signer.credentials = credentials
         return signer.sign(sigV4Request, at: date)
     }
 

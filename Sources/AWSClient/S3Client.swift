@@ -18,13 +18,27 @@ public struct S3Client: Sendable {
     static let metadataHeaderPrefix = "x-amz-meta-"
     static let maximumKeyBytes = 1024
 
-    /// Creates a client.
+    /// Creates a client signing with fixed `credentials`.
     ///
     /// - Throws: ``AWSError/invalidRequest(_:)`` for a malformed endpoint, an empty bucket name, or
     ///   virtual-hosted addressing with a bucket name that cannot be a host name label.
     public init(
         configuration: S3Configuration,
         credentials: AWSCredentials,
+        httpClient: HTTPClient,
+        logger: Logger = Logger(label: "AWSClient.S3")
+    ) throws(AWSError) {
+        try self.init(
+            configuration: configuration, credentialsProvider: StaticCredentialsProvider(credentials),
+            httpClient: httpClient, logger: logger)
+    }
+
+    /// Creates a client asking `credentialsProvider` for credentials on every request.
+    ///
+    /// - Throws: as ``init(configuration:credentials:httpClient:logger:)``.
+    public init(
+        configuration: S3Configuration,
+        credentialsProvider: any AWSCredentialsProvider,
         httpClient: HTTPClient,
         logger: Logger = Logger(label: "AWSClient.S3")
     ) throws(AWSError) {
@@ -41,9 +55,11 @@ public struct S3Client: Sendable {
             let suffix = configuration.region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
             self.endpoint = AWSEndpoint(scheme: "https", host: "s3.\(configuration.region).\(suffix)")
         }
+        let placeholder = (credentialsProvider as? StaticCredentialsProvider)?.value ?? AWSCredentials.placeholder
         self.core = AWSServiceClient(
             httpClient: httpClient,
-            signer: SigV4Signer(credentials: credentials, region: configuration.region, service: "s3", options: .s3),
+            signer: SigV4Signer(credentials: placeholder, region: configuration.region, service: "s3", options: .s3),
+            credentialsProvider: credentialsProvider,
             errorFormat: .xml,
             timeout: configuration.timeout,
             maximumResponseBytes: configuration.maximumObjectBytes,
@@ -166,18 +182,38 @@ public struct S3Client: Sendable {
         _ = try await core.execute(request(.DELETE, path: try objectPath(key)))
     }
 
+    /// Where the client's credentials come from.
+    public var credentialsProvider: any AWSCredentialsProvider { core.credentialsProvider }
+
     /// A URL that lets anyone holding it `GET` the object under `key` until it expires, without
-    /// credentials.
+    /// credentials, signed with the client's fixed credentials.
     ///
     /// Signing happens locally; S3 is not contacted and the key need not exist yet.
     ///
     /// - Parameters:
     ///   - expiresIn: Validity, whole seconds from 1 second to 7 days.
     ///   - date: The signing instant; the URL is valid from then until `date + expiresIn`.
+    /// - Throws: ``AWSError/missingCredentials(_:)`` for a client built with a credentials provider:
+    ///   use ``presignedGetURL(key:expiresIn:signedAt:credentials:)`` with
+    ///   `try await client.credentialsProvider.credentials()` instead.
     public func presignedGetURL(
         key: String,
         expiresIn: Duration,
         signedAt date: Date = Date()
+    ) throws(AWSError) -> URL {
+        guard let fixed = core.credentialsProvider as? StaticCredentialsProvider else {
+            throw .missingCredentials("this S3 client has a credentials provider; pass credentials to presign")
+        }
+        return try presignedGetURL(key: key, expiresIn: expiresIn, signedAt: date, credentials: fixed.value)
+    }
+
+    /// A presigned `GET` URL signed with `credentials`. A URL signed with temporary credentials stops
+    /// working when they expire, whatever `expiresIn` says.
+    public func presignedGetURL(
+        key: String,
+        expiresIn: Duration,
+        signedAt date: Date = Date(),
+        credentials: AWSCredentials
     ) throws(AWSError) -> URL {
         let (seconds, _) = expiresIn.components
         guard seconds >= 1, seconds <= Int64(SigV4Signer.maximumPresignedExpiry) else {
@@ -192,7 +228,9 @@ public struct S3Client: Sendable {
             headers: headers,
             payloadHash: SigV4Signer.unsignedPayload
         )
-        let presigned = try core.signer.presign(sigV4Request, expiresIn: Int(seconds), at: date)
+        var signer = core.signer
+        signer.credentials = credentials
+        let presigned = try signer.presign(sigV4Request, expiresIn: Int(seconds), at: date)
         let text = request.endpoint.origin + request.path + "?" + presigned.queryString
         guard let url = URL(string: text) else {
             throw .invalidRequest("presigned URL is not a valid URL: \(text)")

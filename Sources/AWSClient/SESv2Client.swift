@@ -81,12 +81,26 @@ public struct SESv2Client: Sendable {
     public let endpoint: AWSEndpoint
     let core: AWSServiceClient
 
-    /// Creates a client.
+    /// Creates a client signing with fixed `credentials`.
     ///
     /// - Throws: ``AWSError/invalidRequest(_:)`` for a malformed endpoint.
     public init(
         configuration: SESv2Configuration,
         credentials: AWSCredentials,
+        httpClient: HTTPClient,
+        logger: Logger = Logger(label: "AWSClient.SESv2")
+    ) throws(AWSError) {
+        try self.init(
+            configuration: configuration, credentialsProvider: StaticCredentialsProvider(credentials),
+            httpClient: httpClient, logger: logger)
+    }
+
+    /// Creates a client asking `credentialsProvider` for credentials on every request.
+    ///
+    /// - Throws: ``AWSError/invalidRequest(_:)`` for a malformed endpoint.
+    public init(
+        configuration: SESv2Configuration,
+        credentialsProvider: any AWSCredentialsProvider,
         httpClient: HTTPClient,
         logger: Logger = Logger(label: "AWSClient.SESv2")
     ) throws(AWSError) {
@@ -100,7 +114,9 @@ public struct SESv2Client: Sendable {
         self.core = AWSServiceClient(
             httpClient: httpClient,
             signer: SigV4Signer(
-                credentials: credentials, region: configuration.region, service: "ses", options: .standard),
+                credentials: AWSCredentials.placeholder, region: configuration.region, service: "ses",
+                options: .standard),
+            credentialsProvider: credentialsProvider,
             errorFormat: .json,
             timeout: configuration.timeout,
             maximumResponseBytes: 1024 * 1024,

@@ -17,7 +17,7 @@ public struct SecretsManagerClient: Sendable {
     public let region: String
     let core: AWSServiceClient
 
-    /// Creates a client.
+    /// Creates a client signing with fixed `credentials`.
     ///
     /// - Parameters:
     ///   - endpoint: `http(s)://host[:port]` of an emulator such as moto; `nil` means AWS itself,
@@ -27,6 +27,22 @@ public struct SecretsManagerClient: Sendable {
         region: String,
         endpoint: String? = nil,
         credentials: AWSCredentials,
+        httpClient: HTTPClient,
+        timeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "AWSClient.SecretsManager")
+    ) throws(AWSError) {
+        try self.init(
+            region: region, endpoint: endpoint, credentialsProvider: StaticCredentialsProvider(credentials),
+            httpClient: httpClient, timeout: timeout, logger: logger)
+    }
+
+    /// Creates a client asking `credentialsProvider` for credentials on every request.
+    ///
+    /// - Throws: ``AWSError/invalidRequest(_:)`` for a malformed endpoint or an empty region.
+    public init(
+        region: String,
+        endpoint: String? = nil,
+        credentialsProvider: any AWSCredentialsProvider,
         httpClient: HTTPClient,
         timeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "AWSClient.SecretsManager")
@@ -42,7 +58,8 @@ public struct SecretsManagerClient: Sendable {
         self.core = AWSServiceClient(
             httpClient: httpClient,
             signer: SigV4Signer(
-                credentials: credentials, region: region, service: "secretsmanager", options: .standard),
+                credentials: AWSCredentials.placeholder, region: region, service: "secretsmanager", options: .standard),
+            credentialsProvider: credentialsProvider,
             errorFormat: .json,
             timeout: timeout,
             // A secret holds at most 64 KiB; anything far larger is not a Secrets Manager answer.

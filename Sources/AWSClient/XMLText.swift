@@ -17,6 +17,16 @@ enum XMLText {
         return decodeEntities(document[start.upperBound..<end.lowerBound])
     }
 
+    /// The undecoded content of the first `<name>…</name>` element, for reading elements nested in it.
+    static func firstElementRaw(_ name: String, in document: String) -> String? {
+        let open = "<\(name)>"
+        let close = "</\(name)>"
+        guard let start = document.range(of: open),
+            let end = document.range(of: close, range: start.upperBound..<document.endIndex)
+        else { return nil }
+        return String(document[start.upperBound..<end.lowerBound])
+    }
+
     /// Replaces the five predefined entities and numeric character references.
     static func decodeEntities(_ text: Substring) -> String {
         guard text.contains("&") else { return String(text) }

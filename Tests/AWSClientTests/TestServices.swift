@@ -27,3 +27,9 @@ enum TestServices {
             variable, start: "start `moto_server -p PORT` and export \(variable)=http://127.0.0.1:PORT")
     }
 }
+
+extension TestServices {
+    /// moto serves STS on the same port as Secrets Manager.
+    static var stsEndpoint: String? { secretsEndpoint }
+    static var stsEnabled: Bool { secretsEnabled }
+}

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Logging
+import MercatoTestSupport
 import NIOHTTP1
 import StripeClient
 import Testing

@@ -7,6 +7,10 @@ import Vapor
 /// Chooses each port's adapter from configuration at boot (never by `#if`).
 enum AdapterSetup {
     static func configure(_ app: Application, settings: Settings) throws {
+        app.awsCredentials = AWSCredentialsSetup.shared
+        if settings.adapters.storage == .s3 || settings.adapters.mailer == .ses {
+            app.lifecycle.use(AWSCredentialsCheck(provider: app.awsCredentials, logger: app.logger))
+        }
         app.objectStorage = try objectStorage(for: settings, app: app)
         app.mailer = try mailer(for: settings, app: app)
         let cache = ResilientCache(
@@ -34,7 +38,7 @@ enum AdapterSetup {
                 bucket: bucket, region: storage.region, endpoint: storage.endpoint,
                 addressingStyle: storage.pathStyle ? .path : .virtualHosted)
             let client = try S3Client(
-                configuration: configuration, credentials: try AWSCredentials.fromEnvironment(),
+                configuration: configuration, credentialsProvider: app.awsCredentials,
                 httpClient: app.http.client.shared, logger: app.logger)
             let bucketURL =
                 storage.pathStyle || storage.endpoint != nil

@@ -27,7 +27,7 @@ extension AdapterSetup {
         case .ses:
             let client = try SESv2Client(
                 configuration: SESv2Configuration(region: mail.ses.region, endpoint: mail.ses.endpoint),
-                credentials: try AWSCredentials.fromEnvironment(), httpClient: app.http.client.shared,
+                credentialsProvider: app.awsCredentials, httpClient: app.http.client.shared,
                 logger: app.logger)
             return SESMailer(client: client)
         }

@@ -18,7 +18,7 @@ public struct SMTPMailSettings: Sendable {
     public var startTLS: Bool
 }
 
-/// Amazon SES v2 (`mail.ses`); credentials come from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`.
+/// Amazon SES v2 (`mail.ses`); credentials come from the AWS chain (`AWSCredentialsSetup`).
 public struct SESMailSettings: Sendable {
     public var region: String
     /// A custom endpoint (an emulator); AWS when unset.

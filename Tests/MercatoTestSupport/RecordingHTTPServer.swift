@@ -5,18 +5,19 @@ import NIOPosix
 
 /// A real HTTP/1.1 listener on loopback that records every request exactly as it arrived and
 /// answers from a script: how the tests see what a ``StripeClient`` puts on the wire, and how they
-/// produce failures Stripe will not produce on demand (a dropped connection, a 503).
-final class RecordingHTTPServer: Sendable {
+/// produce failures Stripe will not produce on demand (a dropped connection, a 503). The AWS client
+/// tests use it to play the ECS credentials endpoint and the EC2 instance metadata service.
+public final class RecordingHTTPServer: Sendable {
     /// A request as received.
-    struct Request: Sendable {
-        var method: HTTPMethod
-        var uri: String
-        var headers: HTTPHeaders
-        var body: String
+    public struct Request: Sendable {
+        public var method: HTTPMethod
+        public var uri: String
+        public var headers: HTTPHeaders
+        public var body: String
     }
 
     /// What to do with one request.
-    enum Reply: Sendable {
+    public enum Reply: Sendable {
         case respond(status: HTTPResponseStatus, headers: [(String, String)] = [], body: String)
         /// Close the connection without answering, as a crashed proxy or a reset would.
         case dropConnection
@@ -26,15 +27,15 @@ final class RecordingHTTPServer: Sendable {
 
     private let channel: any Channel
     private let log: NIOLockedValueBox<[Request]>
-    let port: Int
+    public let port: Int
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Everything received so far, in arrival order.
-    var requests: [Request] { log.withLockedValue { $0 } }
+    public var requests: [Request] { log.withLockedValue { $0 } }
 
     /// Starts listening; `script` is given each request and its zero-based arrival index.
-    init(script: @escaping @Sendable (Request, Int) -> Reply) async throws {
+    public init(script: @escaping @Sendable (Request, Int) -> Reply) async throws {
         let log = NIOLockedValueBox<[Request]>([])
         self.log = log
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -50,7 +51,7 @@ final class RecordingHTTPServer: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    func stop() async {
+    public func stop() async {
         try? await channel.close()
     }
 
@@ -105,7 +106,7 @@ final class RecordingHTTPServer: Sendable {
 }
 
 /// Runs `body` against a scripted server and always stops the server afterwards.
-func withRecordingServer(
+public func withRecordingServer(
     script: @escaping @Sendable (RecordingHTTPServer.Request, Int) -> RecordingHTTPServer.Reply,
     _ body: (RecordingHTTPServer) async throws -> Void
 ) async throws {
