@@ -48,9 +48,10 @@ struct CheckoutService {
             let coupons = CouponService(db: tx)
             let pricingLines = lines.map(\.pricingLine)
             let subtotal = try OrderPricing.subtotal(of: pricingLines)
-            let coupon = try await cart.couponCode.asyncMap {
-                try await coupons.applicable(
-                    code: $0, subtotal: subtotal, currency: currency, customerKey: customerKey)
+            var coupon: Coupon?
+            if let code = cart.couponCode {
+                coupon = try await coupons.applicable(
+                    code: code, subtotal: subtotal, currency: currency, customerKey: customerKey)
             }
             let discount = coupon?.discount(on: subtotal) ?? 0
             guard method.currency == currency, method.serves(country: address.country, region: address.region),
@@ -94,14 +95,6 @@ struct CheckoutService {
                 "could not open the payment yet", metadata: ["order": .string(order.number), "error": "\(error)"])
         }
         return (order, token, payment)
-    }
-}
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
 

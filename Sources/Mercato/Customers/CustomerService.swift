@@ -65,7 +65,7 @@ struct CustomerService {
             valid = try await verify(password, hash: customer.passwordHash)
         } else {
             // Same work as a real check, so response time doesn't reveal which emails have accounts.
-            _ = try await verify(password, hash: Self.decoyHash(cost: settings.passwordHashCost))
+            _ = try await verify(password, hash: try await decoyHash())
             valid = false
         }
         guard let customer, valid else {
@@ -184,19 +184,18 @@ struct CustomerService {
         try await threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
     }
 
-    /// A bcrypt hash of a random string, checked against when the account doesn't exist.
     /// Password-reset emails one account may be sent in an hour.
     static let resetEmailsPerHour = 3
 
     /// A hash of a random password at the shop's cost, so checking an unknown account takes as
     /// long as checking a real one (a cheaper decoy would tell which emails have accounts).
-    private static func decoyHash(cost: Int) -> String {
-        decoys.withLockedValue { decoys in
-            if let hash = decoys[cost] { return hash }
-            let hash = (try? Bcrypt.hash(SecretToken.generate(), cost: cost)) ?? ""
-            decoys[cost] = hash
-            return hash
-        }
+    private func decoyHash() async throws -> String {
+        let cost = settings.passwordHashCost
+        if let hash = Self.decoys.withLockedValue({ $0[cost] }) { return hash }
+        // Made once per cost, off the event loops like every other bcrypt; a race makes two, harmlessly.
+        let hash = try await threadPool.runIfActive { try Bcrypt.hash(SecretToken.generate(), cost: cost) }
+        Self.decoys.withLockedValue { $0[cost] = hash }
+        return hash
     }
 
     private static let decoys = NIOLockedValueBox<[Int: String]>([:])

@@ -42,10 +42,9 @@ struct OrderService {
 
     /// A customer's order by its number.
     func find(number: String, customerID: UUID) async throws -> Order {
-        guard number.count <= 64,
-            let order = try await Order.query(on: db).filter(\.$number == number)
-                .filter(\.$customerID == customerID).first()
-        else { throw OrderError.notFound }
+        guard let order = try await find(number: number), order.customerID == customerID else {
+            throw OrderError.notFound
+        }
         return order
     }
 
