@@ -14,6 +14,8 @@ enum RedisClusterKeys {
         case everyOther
         /// No keys: any primary can answer.
         case none
+        /// `EVAL script numkeys key… arg…`: the keys follow the count.
+        case script
     }
 
     static let positions: [String: Positions] = {
@@ -30,6 +32,7 @@ enum RedisClusterKeys {
         for name in ["DEL", "UNLINK", "EXISTS", "TOUCH", "MGET"] { table[name] = .all }
         table["MSET"] = .everyOther
         for name in ["PING", "ECHO", "TIME"] { table[name] = Positions.none }
+        for name in ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"] { table[name] = .script }
         return table
     }()
 
@@ -51,6 +54,13 @@ enum RedisClusterKeys {
         case .first: keys = Array(command.arguments.prefix(1))
         case .all: keys = command.arguments
         case .everyOther: keys = command.arguments.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        case .script:
+            let count = command.arguments.dropFirst().first.flatMap { Int(String(decoding: $0.bytes, as: UTF8.self)) }
+            guard let count, count >= 0, command.arguments.count >= 2 + count else {
+                throw RedisError.clusterUnsupported("\(name) needs a key count followed by that many keys")
+            }
+            // A script without keys could touch anything; the cluster can't tell where to run it.
+            keys = Array(command.arguments.dropFirst(2).prefix(count))
         }
         guard let firstKey = keys.first else {
             throw RedisError.clusterUnsupported("\(name) without a key cannot be routed to a node")

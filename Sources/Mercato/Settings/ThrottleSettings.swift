@@ -3,9 +3,10 @@
 public struct ThrottleSettings: Sendable, Equatable {
     /// Off in the test configuration, whose suites and fuzzers send thousands of requests.
     public var enabled: Bool
-    /// Requests one client may make per window, by route class.
+    /// Requests one client may make per window, by route class: the burst a quiet client may send
+    /// at once, and the sustained rate (a token bucket of this size refilled over the window).
     public var limits: [RouteClass: Int]
-    /// The window the limits count over.
+    /// The window the limits are a rate over.
     public var windowSeconds: Int
 
     public init(enabled: Bool = true, limits: [RouteClass: Int] = Self.defaultLimits, windowSeconds: Int = 60) {

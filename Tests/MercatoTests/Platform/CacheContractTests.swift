@@ -93,6 +93,64 @@ import Testing
             #expect(restarted == 1)
         }
     }
+
+    @Test(arguments: Adapter.available) func aTokenBucketLetsABurstThroughThenRefills(adapter: Adapter) async throws {
+        try await withCache(adapter) { cache in
+            // setup: five tokens, one back every 100 ms
+            let bucket = TokenBucket(capacity: 5, refillPerSecond: 10)
+            // act: eight racing requests, then a pause of three tokens' worth
+            let draws = try await withThrowingTaskGroup(of: TokenBucket.Draw.self) { group in
+                for _ in 0..<8 { group.addTask { try await cache.takeToken("bucket", from: bucket) } }
+                var draws: [TokenBucket.Draw] = []
+                for try await draw in group { draws.append(draw) }
+                return draws
+            }
+            try await Task.sleep(for: .milliseconds(350))
+            let afterPause = try await cache.takeToken("bucket", from: bucket)
+            let other = try await cache.takeToken("another client", from: bucket)
+            // verify: exactly the burst got through, the refused were told to wait about one token
+            #expect(draws.filter(\.allowed).count == 5)
+            #expect(draws.filter(\.allowed).map(\.remaining).sorted() == [0, 1, 2, 3, 4])
+            for refused in draws where !refused.allowed {
+                #expect(refused.remaining == 0)
+                #expect((1...100).contains(refused.millisecondsUntilNextToken))
+            }
+            #expect(afterPause.allowed)
+            #expect((1...3).contains(afterPause.remaining), "three tokens came back, one was taken")
+            #expect(other.allowed && other.remaining == 4)
+        }
+    }
+}
+
+@Suite struct TokenBucketTests {
+    let bucket = TokenBucket(capacity: 3, refillPerSecond: 1)
+
+    @Test func aNewClientHasTheWholeBurst() {
+        let (state, draw) = bucket.draw(from: nil, now: 10_000)
+        #expect(draw == .init(allowed: true, remaining: 2, millisecondsUntilNextToken: 0, millisecondsUntilFull: 1_000))
+        #expect(state == .init(tokens: 2, atMilliseconds: 10_000))
+    }
+
+    @Test func anEmptyBucketSaysWhenTheNextTokenComes() {
+        let (state, draw) = bucket.draw(from: .init(tokens: 0.25, atMilliseconds: 0), now: 0)
+        #expect(!draw.allowed)
+        #expect(draw.millisecondsUntilNextToken == 750)
+        #expect(draw.millisecondsUntilFull == 2_750)
+        #expect(state.tokens == 0.25, "a refused request takes nothing")
+    }
+
+    @Test func refillNeverPassesTheCapacityNorRunsBackwards() {
+        let long = bucket.draw(from: .init(tokens: 0, atMilliseconds: 0), now: 3_600_000)
+        #expect(long.draw.remaining == 2)
+        let skewed = bucket.draw(from: .init(tokens: 1, atMilliseconds: 5_000), now: 4_000)
+        #expect(skewed.state.tokens == 0, "an earlier clock adds no tokens")
+    }
+
+    @Test func stateSurvivesTheByteEncoding() {
+        let state = TokenBucket.State(tokens: 1.875, atMilliseconds: 1_234_567)
+        #expect(TokenBucket.State(encoded: state.encoded) == state)
+        #expect(TokenBucket.State(encoded: Array("garbage".utf8)) == nil)
+    }
 }
 
 @Suite struct MemoryCacheTests {

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import Testing
 import Vapor
 import VaporTesting
@@ -74,6 +75,52 @@ import VaporTesting
                 statuses.append(status)
             }
             #expect(statuses == [.accepted, .accepted, .tooManyRequests])
+        }
+    }
+
+    @Test(.enabled(if: TestServices.redisEnabled)) func instancesSharingRedisShareTheLimit() async throws {
+        // setup: two instances on one Redis, four reads per client
+        var settings = try TestServices.redisTestingSettings()
+        settings.throttle = ThrottleSettings(enabled: true, limits: [.read: 4], windowSeconds: 60)
+        let client = "198.18.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+        try await TestSupport.withApp(settings) { first in
+            try await CatalogFixtures.insert(Self.catalogue, into: first)
+            try await TestSupport.withApp(settings) { second in
+                try await CatalogFixtures.insert(Self.catalogue, into: second)
+                // act: the client alternates between the instances
+                var statuses: [HTTPStatus] = []
+                for index in 0..<5 {
+                    statuses.append(
+                        try await get(index.isMultiple(of: 2) ? first : second, "/health/ready", from: client).0)
+                    statuses.append(
+                        try await get(index.isMultiple(of: 2) ? first : second, "/api/v1/products", from: client).0)
+                }
+                // verify: probes never count; the fifth read is refused whichever instance it reaches
+                #expect(
+                    statuses.enumerated().filter { $0.offset % 2 == 1 }.map(\.element) == [
+                        .ok, .ok, .ok, .ok, .tooManyRequests,
+                    ])
+            }
+        }
+    }
+
+    @Test func whenTheCacheFailsRequestsGoThroughAndAreCounted() async throws {
+        // setup: a Redis cache that isn't there
+        let absent = try DisposableRedis()
+        var settings = try TestSupport.settings()
+        settings.adapters.cache = .redis
+        settings.redis.host = "127.0.0.1"
+        settings.redis.port = absent.port
+        settings.throttle = ThrottleSettings(enabled: true, limits: [.read: 1], windowSeconds: 60)
+        try await TestSupport.withApp(settings) { app in
+            try await CatalogFixtures.insert(Self.catalogue, into: app)
+            // act
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<3 { statuses.append(try await get(app, "/api/v1/products", from: "192.0.2.77").0) }
+            // verify: the shop serves, without limits it can't check, and the metric says so
+            #expect(statuses == [.ok, .ok, .ok])
+            let metrics = app.metrics.registry.emitToString()
+            #expect(metrics.contains("mercato_throttle_unavailable_total 3"))
         }
     }
 

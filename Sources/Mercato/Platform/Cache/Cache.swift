@@ -1,14 +1,17 @@
 import Foundation
 import Vapor
 
-/// The cache port: byte values with optional expiry, plus an atomic counter for versions and rate
-/// limits. In-memory by default, Redis when instances must share it.
+/// The cache port: byte values with optional expiry, an atomic counter for versions and sign-in
+/// attempts, and token buckets for rate limits. In-memory by default, Redis when instances must share it.
 protocol Cache: Sendable {
     func get(_ key: String) async throws -> [UInt8]?
     func set(_ key: String, to value: [UInt8], expiresIn ttl: Duration?) async throws
     func delete(_ key: String) async throws
     /// Adds `amount` and returns the new value; a missing key starts at zero and gets `ttl`.
     func increment(_ key: String, by amount: Int, expiresIn ttl: Duration?) async throws -> Int
+    /// Takes one token from the bucket at `key` atomically (a missing bucket is full), so a rate
+    /// limit holds across every instance sharing the cache.
+    func takeToken(_ key: String, from bucket: TokenBucket) async throws -> TokenBucket.Draw
 }
 
 extension Application {

@@ -22,6 +22,8 @@ final class MemoryCache: Cache {
     let maximumBytes: Int
     private let state = NIOLockedValueBox(State())
     private let now: @Sendable () -> ContinuousClock.Instant
+    /// Token buckets count milliseconds from here.
+    private let origin: ContinuousClock.Instant
 
     /// - Parameters:
     ///   - maximumEntries: how many keys are kept before the least recently used go.
@@ -33,6 +35,7 @@ final class MemoryCache: Cache {
         self.maximumEntries = maximumEntries
         self.maximumBytes = maximumBytes
         self.now = now
+        self.origin = now()
     }
 
     var count: Int { state.withLockedValue { $0.entries.count } }
@@ -53,13 +56,7 @@ final class MemoryCache: Cache {
 
     func set(_ key: String, to value: [UInt8], expiresIn ttl: Duration?) async throws {
         let expiry = ttl.map { now() + $0 }
-        state.withLockedValue { state in
-            Self.remove(key, from: &state)
-            let stamp = Self.touch(key, in: &state)
-            state.entries[key] = Entry(value: value, expiresAt: expiry, lastUse: stamp)
-            state.bytes += value.count
-            evict(&state)
-        }
+        state.withLockedValue { put(key, value, expiresAt: expiry, in: &$0) }
     }
 
     func delete(_ key: String) async throws {
@@ -76,13 +73,33 @@ final class MemoryCache: Cache {
                 expiry = entry.expiresAt
             }
             let next = current + amount
-            Self.remove(key, from: &state)
-            let value = Array(String(next).utf8)
-            state.entries[key] = Entry(value: value, expiresAt: expiry, lastUse: Self.touch(key, in: &state))
-            state.bytes += value.count
-            evict(&state)
+            put(key, Array(String(next).utf8), expiresAt: expiry, in: &state)
             return next
         }
+    }
+
+    func takeToken(_ key: String, from bucket: TokenBucket) async throws -> TokenBucket.Draw {
+        let instant = now()
+        let elapsed = (instant - origin).components
+        let milliseconds = elapsed.seconds * 1_000 + elapsed.attoseconds / 1_000_000_000_000_000
+        return state.withLockedValue { state in
+            var stored: TokenBucket.State?
+            if let entry = state.entries[key], entry.expiresAt.map({ $0 > instant }) ?? true {
+                stored = TokenBucket.State(encoded: entry.value)
+            }
+            let (next, draw) = bucket.draw(from: stored, now: milliseconds)
+            put(key, next.encoded, expiresAt: instant + bucket.retention(after: draw), in: &state)
+            return draw
+        }
+    }
+
+    /// Replaces `key`'s value as the most recently used entry, then evicts over the bounds.
+    private func put(_ key: String, _ value: [UInt8], expiresAt expiry: ContinuousClock.Instant?, in state: inout State)
+    {
+        Self.remove(key, from: &state)
+        state.entries[key] = Entry(value: value, expiresAt: expiry, lastUse: Self.touch(key, in: &state))
+        state.bytes += value.count
+        evict(&state)
     }
 
     private static func touch(_ key: String, in state: inout State) -> UInt64 {

@@ -49,6 +49,18 @@ final class ResilientCache: Cache {
         }
     }
 
+    /// Like counters, a bucket can't be faked; the caller decides what a failure means.
+    func takeToken(_ key: String, from bucket: TokenBucket) async throws -> TokenBucket.Draw {
+        do {
+            let draw = try await backend.takeToken(key, from: bucket)
+            recovered()
+            return draw
+        } catch {
+            fellBack("takeToken", error)
+            throw error
+        }
+    }
+
     private func attempt<T>(_ operation: String, _ body: () async throws -> T) async -> T? {
         do {
             let value = try await body()

@@ -2,14 +2,15 @@ import Foundation
 import Prometheus
 import Vapor
 
-/// Limits requests per client and route class through the cache port: a counter per client,
-/// class and window, incremented atomically (Redis `INCR` when instances share Redis, so the
-/// limit holds across them). Answers `429` with `Retry-After` over the limit, and tells every
-/// client where it stands with `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
+/// Limits requests per client and route class with token buckets in the cache port (one Redis
+/// script per request when instances share Redis, so the limit holds across them). A client may
+/// burst up to its class's limit, then goes at the limit per window. Over it the answer is `429`
+/// with `Retry-After`; every answer tells the client where it stands with `RateLimit-Limit`,
+/// `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the bucket is full).
 ///
-/// Fixed windows rather than a token bucket: one atomic increment per request is all the cache
-/// port offers, and a client can at most double its rate across a window boundary. Payment
-/// webhooks are exempt (their signature is their admission), as are probes and static files.
+/// Payment webhooks are exempt (their signature is their admission), as are probes and static
+/// files. When the cache fails the request is let through and counted: a rate limiter that turns
+/// a Redis outage into a shop outage protects nothing.
 struct RequestThrottle: AsyncMiddleware {
     let settings: ThrottleSettings
 
@@ -34,25 +35,32 @@ struct RequestThrottle: AsyncMiddleware {
         guard settings.enabled, let routeClass = Self.routeClass(method: request.method, path: request.url.path),
             let limit = settings.limits[routeClass]
         else { return try await next.respond(to: request) }
-        let window = Int64(settings.windowSeconds)
-        let now = Int64(Date().timeIntervalSince1970)
-        let windowStart = now - now % window
-        let reset = Int(windowStart + window - now)
-        let key = "throttle:\(routeClass.rawValue):\(request.clientAddress):\(windowStart)"
-        let used = try await request.application.dataCache.increment(
-            key, by: 1, expiresIn: .seconds(settings.windowSeconds))
+        let bucket = TokenBucket(capacity: limit, refillPerSecond: Double(limit) / Double(settings.windowSeconds))
+        let key = "throttle:\(routeClass.rawValue):\(request.clientAddress)"
+        let draw: TokenBucket.Draw
+        do {
+            draw = try await request.application.dataCache.takeToken(key, from: bucket)
+        } catch {
+            request.application.metrics.recordThrottleUnavailable()
+            return try await next.respond(to: request)
+        }
         let headers: [(String, String)] = [
-            ("RateLimit-Limit", String(limit)), ("RateLimit-Remaining", String(max(0, limit - used))),
-            ("RateLimit-Reset", String(reset)),
+            ("RateLimit-Limit", String(limit)), ("RateLimit-Remaining", String(draw.remaining)),
+            ("RateLimit-Reset", String(Self.wholeSeconds(draw.millisecondsUntilFull))),
         ]
-        guard used <= limit else {
+        guard draw.allowed else {
             request.application.metrics.recordThrottled(routeClass: routeClass.rawValue)
-            throw ThrottleError(routeClass: routeClass, retryAfterSeconds: max(1, reset), rateLimitHeaders: headers)
+            throw ThrottleError(
+                routeClass: routeClass, retryAfterSeconds: Self.wholeSeconds(draw.millisecondsUntilNextToken),
+                rateLimitHeaders: headers)
         }
         let response = try await next.respond(to: request)
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         return response
     }
+
+    /// Headers count whole seconds; rounding up means a client that waits as told is let in.
+    static func wholeSeconds(_ milliseconds: Int) -> Int { max(1, (milliseconds + 999) / 1_000) }
 }
 
 /// A client over its limit for a class of requests.
@@ -78,5 +86,15 @@ extension AppMetrics {
                 helpText: "Requests answered 429 by the throttle"),
             labels: [("class", routeClass)]
         ).increment()
+    }
+
+    /// Counts a request let through unlimited because the cache couldn't be asked.
+    func recordThrottleUnavailable() {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "mercato", metricName: "throttle_unavailable", unitName: "total",
+                helpText: "Requests let through unlimited because the cache backend failed")
+        )
+        .increment()
     }
 }
