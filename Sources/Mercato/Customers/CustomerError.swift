@@ -47,8 +47,10 @@ enum CustomerError: AppError, Equatable {
         switch self {
         case .emailTaken: "An account with this email address already exists."
         case .invalidCredentials: "Email address or password is wrong."
+        case .tooManyAttempts(let seconds) where seconds < 120:
+            "Too many failed sign-ins. Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
         case .tooManyAttempts(let seconds):
-            "Too many failed sign-ins. Try again in \(max(1, seconds / 60)) minute\(seconds >= 120 ? "s" : "")."
+            "Too many failed sign-ins. Try again in \(seconds / 60) minutes."
         case .authenticationRequired: "Sign in first: send Authorization: Bearer <token>."
         case .invalidResetToken: "This password-reset link is invalid, expired or already used."
         case .weakPassword:

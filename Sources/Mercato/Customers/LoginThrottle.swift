@@ -2,40 +2,63 @@ import Crypto
 import Foundation
 import Vapor
 
-/// Limits failed sign-ins per account and per client address through the cache port, so the
-/// limit holds across instances when the cache is Redis.
+/// Slows failed sign-ins per account and limits them per client address, through the cache port,
+/// so both hold across instances when the cache is Redis.
+///
+/// An account is never locked: after `loginAttemptsPerAccount` failures each further attempt waits
+/// a delay that doubles with every failure (by default 1 s, 2 s, 4 s … up to 30 s),
+/// which makes guessing one password hopeless while the customer can always get in within
+/// seconds. Guessing across many accounts is what the per-address limit stops.
 struct LoginThrottle {
     let cache: any Cache
     let settings: CheckoutSettings
+    var now: @Sendable () -> Date = { Date() }
 
     private var window: Duration { .seconds(settings.loginThrottleMinutes * 60) }
 
-    /// Throws `tooManyAttempts` when either counter has reached its limit.
+    /// Throws `tooManyAttempts` while the account's delay runs or the address has used its attempts.
     func check(email: String, address: String) async throws {
-        let account = try await count(Self.accountKey(email))
-        let client = try await count(Self.addressKey(address))
-        if account >= settings.loginAttemptsPerAccount || client >= settings.loginAttemptsPerAddress {
+        if let bytes = try await cache.get(Self.delayKey(email)),
+            let until = Double(String(decoding: bytes, as: UTF8.self))
+        {
+            let wait = until - now().timeIntervalSince1970
+            if wait > 0 { throw CustomerError.tooManyAttempts(retryAfterSeconds: Int(wait.rounded(.up))) }
+        }
+        let client = try await cache.increment(Self.addressKey(address), by: 0, expiresIn: window)
+        if client >= settings.loginAttemptsPerAddress {
             throw CustomerError.tooManyAttempts(retryAfterSeconds: settings.loginThrottleMinutes * 60)
         }
     }
 
     func recordFailure(email: String, address: String) async throws {
-        _ = try await cache.increment(Self.accountKey(email), by: 1, expiresIn: window)
+        let failures = try await cache.increment(Self.accountKey(email), by: 1, expiresIn: window)
         _ = try await cache.increment(Self.addressKey(address), by: 1, expiresIn: window)
+        guard failures >= settings.loginAttemptsPerAccount else { return }
+        let seconds = Self.delay(afterFailures: failures, settings: settings)
+        let until = now().timeIntervalSince1970 + Double(seconds)
+        // Kept for the window, not the delay: the stored moment decides, so clocks alone rule it.
+        try await cache.set(Self.delayKey(email), to: Array(String(until).utf8), expiresIn: window)
     }
 
-    /// A successful sign-in clears the account's counter (not the address's: one good password
-    /// mustn't reset a guessing run against other accounts).
+    /// A successful sign-in clears the account's counter and delay (not the address's: one good
+    /// password mustn't reset a guessing run against other accounts).
     func recordSuccess(email: String) async throws {
         try await cache.delete(Self.accountKey(email))
+        try await cache.delete(Self.delayKey(email))
     }
 
-    private func count(_ key: String) async throws -> Int {
-        try await cache.increment(key, by: 0, expiresIn: window)
+    /// Seconds to wait after `failures` failed attempts, once the free ones are used.
+    static func delay(afterFailures failures: Int, settings: CheckoutSettings) -> Int {
+        let doublings = min(max(0, failures - settings.loginAttemptsPerAccount), 20)
+        return min(settings.loginFirstDelaySeconds << doublings, settings.loginMaximumDelaySeconds)
     }
 
-    private static func accountKey(_ email: String) -> String {
-        "login:account:" + SHA256.hash(data: Data(email.utf8)).prefix(16).hexString
+    private static func accountKey(_ email: String) -> String { "login:account:" + digest(email) }
+
+    private static func delayKey(_ email: String) -> String { "login:delay:" + digest(email) }
+
+    private static func digest(_ email: String) -> String {
+        SHA256.hash(data: Data(email.utf8)).prefix(16).hexString
     }
 
     private static func addressKey(_ address: String) -> String { "login:address:\(address)" }

@@ -6,9 +6,17 @@ public struct CheckoutSettings: Sendable {
     public var reservationMinutes: Int
     /// How long a customer stays signed in (web session or API token).
     public var sessionDays: Int
-    /// Failed sign-ins allowed per account, and per client address, in one throttle window.
+    /// Failed sign-ins an account may have in one throttle window before each further attempt
+    /// waits: `loginFirstDelaySeconds`, then twice as long after every failure, up to
+    /// `loginMaximumDelaySeconds`. A delay rather than a lockout, so nobody can shut a customer out
+    /// by guessing wrong.
     public var loginAttemptsPerAccount: Int
+    public var loginFirstDelaySeconds: Int
+    /// The longest wait between attempts on one account.
+    public var loginMaximumDelaySeconds: Int
+    /// Failed sign-ins one client address may make in a window, across all accounts.
     public var loginAttemptsPerAddress: Int
+    /// The window both counters run over.
     public var loginThrottleMinutes: Int
     /// bcrypt cost for customer passwords: 12 in production; tests lower it to stay fast.
     public var passwordHashCost: Int
@@ -24,6 +32,9 @@ public struct CheckoutSettings: Sendable {
             reservationMinutes: reader.integer("checkout.reservationMinutes", default: 30, range: 1...1_440),
             sessionDays: reader.integer("checkout.sessionDays", default: 30, range: 1...365),
             loginAttemptsPerAccount: reader.integer("checkout.loginAttemptsPerAccount", default: 5, range: 1...100),
+            loginFirstDelaySeconds: reader.integer("checkout.loginFirstDelaySeconds", default: 1, range: 1...600),
+            loginMaximumDelaySeconds: reader.integer(
+                "checkout.loginMaximumDelaySeconds", default: 30, range: 1...3_600),
             loginAttemptsPerAddress: reader.integer("checkout.loginAttemptsPerAddress", default: 20, range: 1...1_000),
             loginThrottleMinutes: reader.integer("checkout.loginThrottleMinutes", default: 15, range: 1...1_440),
             passwordHashCost: reader.integer("checkout.passwordHashCost", default: 12, range: 4...31),

@@ -105,8 +105,10 @@ import VaporTesting
         }
     }
 
-    @Test func failedSignInsAreThrottledPerAccountAndPerAddress() async throws {
+    @Test func failedSignInsSlowTheAccountDownAndAreLimitedPerAddress() async throws {
         try await CommerceFixtures.withShop(Self.catalogue) { app in
+            // A first delay long enough that no machine is slow enough to outlast it mid-test.
+            app.settings.checkout.loginFirstDelaySeconds = 30
             _ = try await register(app)
             // MUT: five wrong passwords for the account
             for _ in 0..<5 {
@@ -114,10 +116,10 @@ import VaporTesting
                 #expect(status == .unauthorized)
                 #expect(code == "invalid_credentials")
             }
-            // validate: now even the right password waits, from any address
-            let blocked = try await login(app, from: "198.51.100.1")
-            #expect(blocked.0 == .tooManyRequests)
-            #expect(blocked.2 == "too_many_attempts")
+            // validate: the next attempt waits out the delay, from any address; nothing is locked
+            let delayed = try await login(app, from: "198.51.100.1")
+            #expect(delayed.0 == .tooManyRequests)
+            #expect(delayed.2 == "too_many_attempts")
             // MUT: one address guessing across many accounts
             for index in 0..<20 {
                 _ = try await login(
@@ -126,6 +128,20 @@ import VaporTesting
             let fromGuesser = try await login(
                 app, email: "other@example.com", password: "whatever it is", from: "192.0.2.9")
             #expect(fromGuesser.0 == .tooManyRequests)
+        }
+    }
+
+    @Test func aCustomerUnderAttackStillSignsInOnceTheShortDelayIsOver() async throws {
+        try await CommerceFixtures.withShop(Self.catalogue) { app in
+            _ = try await register(app)
+            // setup: someone guessed wrong five times (the default first delay is one second)
+            for _ in 0..<5 { _ = try await login(app, password: "wrong password!", from: "192.0.2.66") }
+            // MUT: the customer waits what the shop says, then signs in
+            try await Task.sleep(for: .milliseconds(1_100))
+            let signedIn = try await login(app, from: "198.51.100.4")
+            // validate
+            #expect(signedIn.0 == .ok)
+            #expect(signedIn.1?.customer.email == "ana@example.com")
         }
     }
 
