@@ -42,6 +42,7 @@ public enum MercatoApplication {
         app.http.server.configuration.hostname = settings.server.hostname
         app.http.server.configuration.port = settings.server.port
         app.http.server.configuration.shutdownTimeout = .seconds(Int64(settings.server.shutdownTimeoutSeconds))
+        app.http.server.configuration.idleTimeout = .seconds(Int64(settings.server.limits.idleTimeoutSeconds))
 
         app.metrics = AppMetrics()
         try DatabaseSetup.configure(app, database: settings.database, metrics: app.metrics)
@@ -67,6 +68,7 @@ public enum MercatoApplication {
         app.middleware.use(AccessLogMiddleware())
         app.middleware.use(SecurityHeadersMiddleware(settings: settings))
         app.middleware.use(ErrorResponseMiddleware())
+        app.middleware.use(RequestLimitsMiddleware(limits: settings.server.limits))
         app.middleware.use(TextPolicyMiddleware())
         app.middleware.use(RequestThrottle(settings: settings.throttle))
         // Process-wide in Vapor; every app of the process wants the same.

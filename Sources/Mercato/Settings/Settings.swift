@@ -34,6 +34,25 @@ public struct ServerSettings: Sendable {
     public var shutdownTimeoutSeconds: Int
     /// Proxies whose `X-Forwarded-For` hops are believed (`server.trustedProxies`, CIDRs).
     var trustedProxies = TrustedProxies(networks: [])
+    /// What one connection and one request may cost the server (`server.limits.*`).
+    public var limits = ConnectionLimits()
+}
+
+/// Bounds on slow, idle and oversized clients, so a few sockets can't hold the server.
+public struct ConnectionLimits: Sendable, Equatable {
+    /// A connection with no bytes either way for this long is closed; longer than the load
+    /// balancer's own idle timeout (60 s on an ALB), so it never reuses a connection we closed.
+    public var idleTimeoutSeconds = 65
+    /// A request body that hasn't fully arrived this long after its headers is answered `408`.
+    public var bodyReadTimeoutSeconds = 30
+    /// Every request is answered within this, `503` with `Retry-After` if its work isn't done.
+    public var requestTimeoutSeconds = 45
+    /// Longest request target (path and query) in bytes; longer ones get `414`.
+    public var maximumURIBytes = 8_192
+    /// Most header bytes (names and values) a request may carry; more gets `431`.
+    public var maximumHeaderBytes = 16_384
+
+    public init() {}
 }
 
 public struct LogSettings: Sendable {

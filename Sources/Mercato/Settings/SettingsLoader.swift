@@ -111,7 +111,8 @@ public enum SettingsLoader {
             port: reader.integer("server.port", default: 8080, range: 1...65535),
             baseURL: reader.text("server.baseURL", default: "http://localhost:8080") ?? "",
             shutdownTimeoutSeconds: reader.integer("server.shutdownTimeoutSeconds", default: 10, range: 1...300),
-            trustedProxies: trustedProxies(&reader)
+            trustedProxies: trustedProxies(&reader),
+            limits: connectionLimits(&reader)
         )
         let log = LogSettings(
             level: reader.choice("log.level", default: .info),
@@ -148,6 +149,27 @@ public enum SettingsLoader {
             environment: environment, server: server, log: log, database: database, redis: redis,
             adapters: adapters, storage: storage, admin: admin, storefront: storefront, checkout: checkout,
             features: features, mail: mail, resolved: reader.resolved, jobs: jobs, stripe: stripe, throttle: throttle)
+    }
+
+    /// `server.limits.*`: timeouts and sizes; the request deadline must leave the body its time.
+    private static func connectionLimits(_ reader: inout SettingsReader) -> ConnectionLimits {
+        var limits = ConnectionLimits()
+        limits.idleTimeoutSeconds = reader.integer(
+            "server.limits.idleTimeoutSeconds", default: limits.idleTimeoutSeconds, range: 1...3_600)
+        limits.bodyReadTimeoutSeconds = reader.integer(
+            "server.limits.bodyReadTimeoutSeconds", default: limits.bodyReadTimeoutSeconds, range: 1...600)
+        limits.requestTimeoutSeconds = reader.integer(
+            "server.limits.requestTimeoutSeconds", default: limits.requestTimeoutSeconds, range: 1...900)
+        limits.maximumURIBytes = reader.integer(
+            "server.limits.maximumURIBytes", default: limits.maximumURIBytes, range: 256...65_536)
+        limits.maximumHeaderBytes = reader.integer(
+            "server.limits.maximumHeaderBytes", default: limits.maximumHeaderBytes, range: 1_024...65_536)
+        if limits.requestTimeoutSeconds <= limits.bodyReadTimeoutSeconds {
+            reader.fail(
+                "server.limits.requestTimeoutSeconds",
+                "must be longer than server.limits.bodyReadTimeoutSeconds (\(limits.bodyReadTimeoutSeconds))")
+        }
+        return limits
     }
 
     /// `server.trustedProxies`: comma-separated CIDRs of the load balancer and CDN in front.
