@@ -48,13 +48,25 @@ struct PostalAddress: Content, Equatable, Sendable {
 
 /// An email address as a customer or staff member enters it.
 enum CustomerEmail {
-    /// A plausible address, trimmed and lower-cased; the mailbox itself is checked by mail delivery.
+    /// The address trimmed and lower-cased, if every mailer will send to it: what `EmailAddress`
+    /// parses as a bare address, in ASCII (SES and SMTP servers without SMTPUTF8 take nothing else;
+    /// international domains are written in their `xn--` form), within RFC 5321's lengths. An
+    /// address accepted here and refused at delivery would leave an email job retrying for ever.
     static func validated(_ raw: String, field: String = "email") throws -> String {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace)
-        else { throw InvalidField(name: field, problem: "must be an email address such as ana@example.com") }
+        let invalid = InvalidField(name: field, problem: "must be an email address such as ana@example.com")
+        guard email.utf8.count <= 254, email.utf8.allSatisfy({ (0x21..<0x7F).contains($0) }),
+            let parsed = try? EmailAddress(parsing: email, field: field), parsed.name == nil, parsed.address == email
+        else { throw invalid }
+        let parts = email.split(separator: "@")
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard parts[0].utf8.count <= 64, !parts[0].hasPrefix("."), !parts[0].hasSuffix("."),
+            !parts[0].contains(".."), labels.count >= 2,
+            labels.allSatisfy({ label in
+                (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            })
+        else { throw invalid }
         return email
     }
 }

@@ -117,7 +117,7 @@ import VaporTesting
         ("page=abc", "page"), ("page=-1", "page"), ("page=0", "page"), ("pageSize=1000", "pageSize"),
         ("pageSize=0", "pageSize"), ("sort=cheapest", "sort"), ("minPrice=500&maxPrice=100", "minPrice"),
         ("minPrice=-5", "minPrice"), ("maxPrice=1.5", "maxPrice"), ("inStock=maybe", "inStock"),
-        ("options=size", "options"), ("q=" + String(repeating: "x", count: 10_240), "q"),
+        ("options=size", "options"), ("q=" + String(repeating: "x", count: 1_000), "q"),
     ])
     func badParametersAreClear400s(query: String, parameter: String) async throws {
         try await CatalogFixtures.withCatalog(on: .sqlite, Self.catalogue) { app in

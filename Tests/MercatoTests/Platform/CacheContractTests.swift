@@ -116,7 +116,8 @@ import Testing
                 #expect((1...100).contains(refused.millisecondsUntilNextToken))
             }
             #expect(afterPause.allowed)
-            #expect((1...3).contains(afterPause.remaining), "three tokens came back, one was taken")
+            // At least three tokens came back in 350 ms (more on a slow machine), one was taken; never past the capacity.
+            #expect((2...4).contains(afterPause.remaining))
             #expect(other.allowed && other.remaining == 4)
         }
     }
