@@ -3,7 +3,8 @@
 Names follow the deployment contract: cluster `mercato-ENV`, services `mercato-ENV-api|storefront|worker`,
 task-definition families `mercato-ENV-api|storefront|worker|migrate` with one container named `mercato`,
 secret `mercato/ENV/app`, CloudFront distribution tagged `mercato:environment=ENV`, root stack `mercato-ENV`
-with the outputs AssetsBucketName and DatabaseInstanceId (the RDS primary, snapshotted before migrations).
+with the outputs AssetsBucketName and DatabaseInstanceId (the RDS primary, snapshotted before migrations),
+edge stack `mercato-ENV-edge` in us-east-1 with the output WebAclArn (scripts/deploy-stack).
 
 Every AWS call here and in scripts/deploy and scripts/rollback is checked against the environment's deploy
 role in deploy/aws/shared.yaml by scripts/check-deploy-policy: a new call needs its permission there.
@@ -116,11 +117,13 @@ class Environment:
         return f"/mercato/{self.name}/{role}"
 
 
-def aws_client(service: str):
-    """A boto3 client; AWS_ENDPOINT_URL (moto in the drill) and the usual credential chain apply."""
+def aws_client(service: str, region: str | None = None):
+    """A boto3 client; AWS_ENDPOINT_URL (moto in the drill) and the usual credential chain apply.
+
+    `region` only for what lives elsewhere than the environment (the edge stack in us-east-1)."""
     import boto3
 
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
     endpoint = os.environ.get("AWS_ENDPOINT_URL") or None
     return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
@@ -405,6 +408,15 @@ def invalidate(env: Environment, configured: str | None, reason: str) -> str | N
 def assets_stack_name(env: Environment) -> str:
     """The root CloudFormation stack of deploy/aws/mercato.yaml for the environment."""
     return f"mercato-{env.name}"
+
+
+# CLOUDFRONT-scope WAF web ACLs can only be created in us-east-1, wherever the environment runs.
+EDGE_REGION = "us-east-1"
+
+
+def edge_stack_name(env: Environment) -> str:
+    """The stack of deploy/aws/edge.yaml (the distribution's web ACL), in EDGE_REGION."""
+    return f"mercato-{env.name}-edge"
 
 
 def stack_outputs(env: Environment, step_name: str, instead: str) -> dict[str, str]:

@@ -150,4 +150,73 @@ import Testing
         // validate
         #expect(storage.publicURL(for: "products/p1/i.png") == "https://shop.mercato.example/media/products/p1/i.png")
     }
+
+    @Test func cloudFrontsWebACLLimitsEveryClientAddress() throws {
+        // setup: the edge stack's web ACL (us-east-1, the only region for CLOUDFRONT-scope web ACLs)
+        let edge = try Self.read("deploy/aws/edge.yaml")
+        let webACL = try #require(edge.components(separatedBy: "\n  WebAcl:\n").dropFirst().first)
+            .components(separatedBy: "\n  WebAclLogging:\n")[0]
+        // MUT
+        let rules = webACL.components(separatedBy: "\n        - Name: ").dropFirst()
+        let rateRules = rules.filter { $0.contains("RateBasedStatement:") }
+        // validate
+        #expect(webACL.hasPrefix("    Type: AWS::WAFv2::WebACL\n"))
+        #expect(webACL.contains("      Scope: CLOUDFRONT\n"))
+        let rateRuleNames = rateRules.map { rule in String(rule.prefix { character in !character.isNewline }) }
+        #expect(Set(rateRuleNames) == ["rate-limit-per-ip", "rate-limit-sensitive-posts"])
+        for rule in rateRules {
+            #expect(rule.contains("              AggregateKeyType: IP\n"), "\(rule)")
+            #expect(rule.contains("CustomResponse: {ResponseCode: 429, CustomResponseBodyKey: too-many-requests}"))
+        }
+        #expect(webACL.contains("              Limit: !Ref RateLimitPerIp\n"))
+        #expect(webACL.contains("              Limit: !Ref SensitiveRateLimitPerIp\n"))
+        for group in ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"] {
+            #expect(webACL.contains("              Name: \(group)\n"))
+        }
+        // Bodies over 8 KB only count in the core rule set; a rule blocks them again outside the admin API.
+        #expect(webACL.contains("- Name: SizeRestrictions_BODY\n                  ActionToUse: {Count: {}}\n"))
+        let reblocks = rules.filter { $0.hasPrefix("body-over-8kb-outside-admin\n") }
+        let reblock = try #require(reblocks.first)
+        #expect(reblock.contains("Key: awswaf:managed:aws:core-rule-set:SizeRestrictions_Body\n"))
+        #expect(reblock.contains("SearchString: /api/v1/admin/\n"))
+        #expect(edge.contains("  WebAclArn:\n") && edge.contains("    Value: !GetAtt WebAcl.Arn\n"))
+    }
+
+    @Test func stagingAndProductionAttachTheEdgeStacksWebACLNotAPlaceholder() throws {
+        // setup
+        let services = try Self.read("deploy/aws/services.yaml")
+        let root = try Self.read("deploy/aws/mercato.yaml")
+        let parameterFiles = try ["testing", "staging", "production"].map {
+            try Self.read("deploy/aws/parameters/\($0).json")
+        }
+        let deploylib = try Self.read("scripts/deploylib.py")
+        // MUT: the values the root stack's WebAclArn admits
+        let patterns = try Self.captures(#"^  WebAclArn:\n(?:    .*\n)*?    AllowedPattern: (.+)$"#, in: root)
+        let pattern = try #require(patterns.first)
+        let expression = try NSRegularExpression(pattern: pattern)
+        let admits = { (value: String) -> Bool in
+            expression.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        }
+        let webACLID = "a1b2c3d4-5678-90ab-cdef-0123456789ab"
+        // validate: the distribution gets the root stack's WebAclArn...
+        #expect(services.contains("        WebACLId: !If [HasWebAcl, !Ref WebAclArn, !Ref AWS::NoValue]\n"))
+        #expect(services.contains(#"  HasWebAcl: !Not [!Equals [!Ref WebAclArn, ""]]"#))
+        #expect(root.contains("        WebAclArn: !Ref WebAclArn\n"))
+        // ...which staging and production must set (testing may not)...
+        #expect(root.contains("    RuleCondition: !Not [!Equals [!Ref Environment, testing]]\n"))
+        #expect(root.contains(#"      - Assert: !Not [!Equals [!Ref WebAclArn, ""]]"#))
+        // ...to a CloudFront web ACL's ARN, never a placeholder...
+        #expect(admits("arn:aws:wafv2:us-east-1:111122223333:global/webacl/mercato-production/\(webACLID)"))
+        #expect(admits(""))
+        #expect(!admits("arn:aws:wafv2:us-east-1:111122223333:global/webacl/mercato-production/REPLACE-WITH-ID"))
+        #expect(!admits("arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/mercato-production/\(webACLID)"))
+        // ...that comes from the edge stack's output (scripts/deploy-stack), not from a parameter file.
+        #expect(parameterFiles.allSatisfy { !$0.contains("WebAclArn") })
+        for environment in ["staging", "production"] {
+            let edgeParameters = try Self.read("deploy/aws/parameters/edge-\(environment).json")
+            #expect(edgeParameters.contains(#""ParameterValue": "\#(environment)""#))
+        }
+        #expect(deploylib.contains(#"EDGE_REGION = "us-east-1""#))
+        #expect(deploylib.contains(#"return f"mercato-{env.name}-edge""#))
+    }
 }
