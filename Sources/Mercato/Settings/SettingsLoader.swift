@@ -172,14 +172,17 @@ public enum SettingsLoader {
         return limits
     }
 
-    /// `server.trustedProxies`: comma-separated CIDRs of the load balancer and CDN in front.
+    /// `server.trustedProxies`: comma-separated CIDRs of the load balancer in front, and
+    /// `cloudfront` when CloudFront is the only way to it.
     private static func trustedProxies(_ reader: inout SettingsReader) -> TrustedProxies {
         let text = reader.text("server.trustedProxies", default: "") ?? ""
         switch TrustedProxies.parse(text) {
         case .success(let proxies):
             return proxies
         case .failure(let failure):
-            reader.fail("server.trustedProxies", "'\(failure.entry.prefix(60))' is not an address or CIDR network")
+            reader.fail(
+                "server.trustedProxies", "'\(failure.entry.prefix(60))' is not an address, a CIDR network or cloudfront"
+            )
             return TrustedProxies(networks: [])
         }
     }

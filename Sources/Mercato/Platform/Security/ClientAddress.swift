@@ -9,6 +9,12 @@ import Vapor
 /// balancer's and the CDN's. The client address is the socket's peer, unless that peer is
 /// trusted: then the rightmost `X-Forwarded-For` hop that isn't itself trusted. A client can put
 /// anything in the header, but only hops appended by trusted proxies are ever believed.
+///
+/// The entry `cloudfront` says the trusted proxies sit behind CloudFront and take traffic from
+/// nothing else (the AWS stacks: the load balancer admits only CloudFront's origin-facing prefix
+/// list carrying the origin-verify header). The hop they append is then a CloudFront server, and
+/// the one before it is the viewer address CloudFront saw, so that is the client. Trusting the
+/// position rather than a copy of CloudFront's address ranges never goes stale when AWS adds one.
 struct TrustedProxies: Sendable, Equatable {
     /// One network: an address and how many leading bits must match.
     struct Network: Sendable, Equatable {
@@ -39,15 +45,25 @@ struct TrustedProxies: Sendable, Equatable {
     }
 
     var networks: [Network]
+    /// Whether the trusted proxies take traffic only from CloudFront (the entry `cloudfront`).
+    var behindCloudFront = false
 
-    /// Parses a comma-separated list; nil names the first entry that isn't a network.
+    /// Parses a comma-separated list of networks and `cloudfront`; a failure names the first entry
+    /// that is neither.
     static func parse(_ text: String) -> Result<TrustedProxies, ParseFailure> {
-        var networks: [Network] = []
-        for entry in text.split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let network = Network(entry) else { return .failure(ParseFailure(entry: String(entry))) }
-            networks.append(network)
+        var proxies = TrustedProxies(networks: [])
+        for entry in text.split(separator: ",") {
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            if trimmed.lowercased() == "cloudfront" {
+                proxies.behindCloudFront = true
+            } else if let network = Network(trimmed) {
+                proxies.networks.append(network)
+            } else {
+                return .failure(ParseFailure(entry: trimmed))
+            }
         }
-        return .success(TrustedProxies(networks: networks))
+        return .success(proxies)
     }
 
     struct ParseFailure: Error {
@@ -65,12 +81,17 @@ struct TrustedProxies: Sendable, Equatable {
     func clientAddress(peer: String?, forwardedFor: [String]) -> String {
         if let peer, !trusts(peer) { return peer }
         var believed = peer ?? "unknown"
+        var cloudFrontHop = behindCloudFront
         for hop in forwardedFor.reversed() {
             let address = hop.trimmingCharacters(in: .whitespaces)
             // Not an address: the client wrote it; the last hop a trusted proxy wrote stands.
             guard Self.bytes(of: address) != nil else { return believed }
             believed = address
-            if !trusts(address) { return address }
+            if !trusts(address) {
+                // The CloudFront server our proxy saw; the hop before it is CloudFront's viewer.
+                guard cloudFrontHop else { return address }
+                cloudFrontHop = false
+            }
         }
         return believed
     }
