@@ -50,7 +50,8 @@ struct CredentialsChainTests {
             #expect(credentials.secretAccessKey == "secret-ECS0")
             #expect(credentials.sessionToken == "token-ECS0")
             let expiration = try #require(credentials.expiration)
-            #expect(abs(expiration.timeIntervalSinceNow - 3600) < 5)
+            // A loaded CI machine can take seconds between the answer and this line.
+            #expect(abs(expiration.timeIntervalSinceNow - 3600) < 60)
             #expect(server.requests.count == 1)
             #expect(server.requests.first?.headers.first(name: "Authorization") == nil)
         }
@@ -231,7 +232,8 @@ struct CredentialsChainTests {
             #expect(credentials.accessKeyID == "ASIASTS0")
             #expect(credentials.sessionToken == "token&0")
             let expiration = try #require(credentials.expiration)
-            #expect(abs(expiration.timeIntervalSinceNow - 3600) < 5)
+            // A loaded CI machine can take seconds between the answer and this line.
+            #expect(abs(expiration.timeIntervalSinceNow - 3600) < 60)
             #expect(abs(expiration.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) - 0.730219) < 0.001)
             #expect(!"\(credentials)".contains("secret-sts") && !"\(credentials)".contains("token&0"))
         }

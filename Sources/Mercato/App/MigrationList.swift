@@ -19,6 +19,7 @@ enum MigrationList {
             CreatePayments(),
             CreateJobs(),
             AddTaxRateUniqueness(),
+            AddCatalogReadIndexes(),
             // mercato:migrations-end
         ]
     }

@@ -13,6 +13,9 @@ final class CatalogCache: Sendable {
     let ttl: Duration
     let versionRefresh: Duration
     private let version = NIOLockedValueBox<(value: Int, readAt: ContinuousClock.Instant)?>(nil)
+    private let categories = NIOLockedValueBox<
+        (version: Int, loadedAt: ContinuousClock.Instant, index: CategoryIndex)?
+    >(nil)
 
     init(cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1)) {
         self.cache = cache
@@ -44,6 +47,20 @@ final class CatalogCache: Sendable {
         func store(_ body: Data) async throws {
             try await owner.cache.set(key, to: Array(body), expiresIn: owner.ttl)
         }
+    }
+
+    /// The category tree of the current catalogue version, held in process: every product page,
+    /// listing and breadcrumb needs it, and it changes only with the catalogue. Reloaded when the
+    /// version moves, and at least every `ttl` like any cached read.
+    func categoryIndex(load: () async throws -> CategoryIndex) async throws -> CategoryIndex {
+        let current = try await currentVersion()
+        let now = ContinuousClock.now
+        if let held = categories.withLockedValue({ $0 }), held.version == current, now - held.loadedAt < ttl {
+            return held.index
+        }
+        let index = try await load()
+        categories.withLockedValue { $0 = (current, now, index) }
+        return index
     }
 
     /// Call after any catalogue write.

@@ -8,17 +8,21 @@ struct CatalogService {
     let database: any Database
     let search: any SearchEngine
     let storage: any ObjectStorage
+    /// Holds the category tree between requests; nil reads it from the database every time.
+    let cache: CatalogCache?
 
-    init(database: any Database, search: any SearchEngine, storage: any ObjectStorage) {
+    init(database: any Database, search: any SearchEngine, storage: any ObjectStorage, cache: CatalogCache? = nil) {
         self.database = database
         self.search = search
         self.storage = storage
+        self.cache = cache
     }
 
     static let lowStockThreshold = 5
 
     func categoryIndex() async throws -> CategoryIndex {
-        try await CategoryIndex.load(from: database.sql)
+        guard let cache else { return try await CategoryIndex.load(from: database.sql) }
+        return try await cache.categoryIndex { try await CategoryIndex.load(from: database.sql) }
     }
 
     func categoryTree() async throws -> CatalogDTO.CategoryTree {
@@ -169,6 +173,8 @@ struct CatalogService {
 extension Request {
     /// The catalogue's read side on the request's database.
     var catalog: CatalogService {
-        CatalogService(database: db, search: application.searchEngine, storage: application.objectStorage)
+        CatalogService(
+            database: db, search: application.searchEngine, storage: application.objectStorage,
+            cache: application.catalogCache)
     }
 }

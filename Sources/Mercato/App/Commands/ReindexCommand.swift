@@ -16,6 +16,7 @@ struct ReindexCommand: AsyncParsableCommand {
         try await MercatoApplication.withApplication(settings: settings) { app in
             let bar = ProgressBar(noun: "products indexed")
             try await app.searchEngine.rebuild(on: app.db) { bar.draw(done: $0, total: $1) }
+            await app.catalogCache.retireAfterCommand()
         }
     }
 }

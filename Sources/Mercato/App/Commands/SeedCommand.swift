@@ -36,6 +36,7 @@ struct SeedCommand: AsyncParsableCommand {
                 database: app.db, search: app.searchEngine, storage: app.objectStorage, seed: seed
             ).run(products: products) { bar.draw(done: $0, total: $1) }
             let commerce = try await DemoCommerceSeeder(database: app.db).run()
+            await app.catalogCache.retireAfterCommand()
             print("Seeded \(outcome.created) new products (\(outcome.skipped) already present).")
             print("Seeded \(commerce.created) shipping methods, tax rates and coupons.")
         }
