@@ -49,4 +49,32 @@ import VaporTesting
             }
         }
     }
+
+    @Test func randomParametersNeitherMissNorFillTheCache() async throws {
+        let catalogue = [CatalogFixtures.product("Court Sneakers", category: "shoes")]
+        try await CatalogFixtures.withCatalog(on: .sqlite, catalogue) { app in
+            // setup: the cache behind the catalogue, and one render of each page
+            let memory = try #require((app.catalogCache.cache as? ResilientCache)?.backend as? MemoryCache)
+            let browser: HTTPHeaders = ["Accept": "text/html"]
+            for path in ["/p/court-sneakers", "/c/shoes?brand=Acme", "/search?q=sneakers"] {
+                try await app.testing().test(.GET, path, headers: browser) { #expect($0.status == .ok) }
+            }
+            let entries = memory.count
+            // act: the same pages with tracking tags, random parameters, empty and repeated fields
+            for path in [
+                "/p/court-sneakers?utm_source=mail&fbclid=x1", "/p/court-sneakers?variant=",
+                "/c/shoes?brand=Acme&brand=Acme&gclid=\(UUID())", "/c/shoes?minPrice=&brand=Acme&x=\(UUID())",
+                "/search?q=sneakers&ref=\(UUID())", "/search?page=&q=sneakers",
+            ] {
+                try await app.testing().test(.GET, path, headers: browser) { #expect($0.status == .ok) }
+            }
+            // verify: every one was a hit; a parameter the page reads is a page of its own
+            #expect(memory.count == entries)
+            try await app.testing().test(.GET, "/c/shoes?brand=Acme&sort=price_asc", headers: browser) {
+                #expect($0.status == .ok)
+            }
+            // (the page, and the listing it was rendered from)
+            #expect(memory.count > entries)
+        }
+    }
 }
