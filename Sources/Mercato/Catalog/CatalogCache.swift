@@ -2,50 +2,91 @@ import Foundation
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Catalogue read results, cached as encoded JSON under a catalogue-wide version.
+/// Catalogue read results, cached as encoded JSON under a catalogue-wide version and, for what
+/// shows stock, a stock counter as narrow as the change.
 ///
-/// A write bumps the version in the shared cache, so every instance stops using older entries:
-/// with Redis, within `versionRefresh` (1 s) of the write; entries also expire after `ttl` as a
-/// backstop. If the cache is down, reads go to the database.
+/// A catalogue write (products, images, categories, a seed) bumps the version in the shared cache,
+/// so every instance stops using older entries: with Redis, within `versionRefresh` (1 s) of the
+/// write; entries also expire after `ttl` as a backstop. A stock change does not: it retires only
+/// what shows that product's stock exactly (its detail and page, through the product's own
+/// counter, read on every lookup) and the listings that filter on stock (one shared counter, read
+/// like the version). Listings that only show an in-stock badge keep it within
+/// `listingStockBound`, the same minute their public `max-age` allows any cache downstream. If the
+/// cache is down, reads go to the database.
 final class CatalogCache: Sendable {
     static let versionKey = "catalog:version"
+    /// Moves when any product sells out or comes back, for listings filtering on stock.
+    static let stockVersionKey = "catalog:stock"
+    /// A product's stock counter. Written without expiry, like the version: Redis' default
+    /// eviction (volatile-lru) and `MemoryCache`'s LRU drop the entries it guards before it, so a
+    /// counter that starts again from 0 never meets an entry of its earlier life.
+    static func productStockKey(slug: String) -> String { "catalog:stock:p:\(slug)" }
+
     let cache: any Cache
     let ttl: Duration
     let versionRefresh: Duration
-    private let version = NIOLockedValueBox<(value: Int, readAt: ContinuousClock.Instant)?>(nil)
+    /// How long a listing may show a product in stock after it sold out (or the reverse).
+    let listingStockBound: Duration
+    private let counters = NIOLockedValueBox<[String: (value: Int, readAt: ContinuousClock.Instant)]>([:])
     private let categories = NIOLockedValueBox<
         (version: Int, loadedAt: ContinuousClock.Instant, index: CategoryIndex)?
     >(nil)
 
-    init(cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1)) {
+    init(
+        cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1),
+        listingStockBound: Duration = .seconds(60)
+    ) {
         self.cache = cache
         self.ttl = ttl
         self.versionRefresh = versionRefresh
+        self.listingStockBound = min(ttl, listingStockBound)
+    }
+
+    /// What a cached read shows besides catalogue content, which decides what else retires it.
+    enum Scope: Sendable, Equatable {
+        /// Catalogue content only (the category tree).
+        case catalogue
+        /// One product with its live stock: its detail and its pages.
+        case product(slug: String)
+        /// A listing or search filtered on stock: which products it holds depends on stock.
+        case stockFiltered
+        /// A listing or search that shows stock only as a badge on each card.
+        case listing
     }
 
     /// The cached JSON for `key`, or `produce()` encoded, stored and returned.
-    func json(_ key: String, produce: () async throws -> some Encodable) async throws -> Data {
-        let entry = try await lookup(key)
+    func json(_ key: String, scope: Scope, produce: () async throws -> some Encodable) async throws -> Data {
+        let entry = try await lookup(key, scope: scope)
         if let hit = entry.hit { return hit }
         let body = try JSONEncoder.api.encode(try await produce())
         try await entry.store(body)
         return body
     }
 
-    /// An entry of the current catalogue version: its bytes if cached, and how to store them.
-    /// The version is read once, so bytes computed after a write never land under a newer version.
-    func lookup(_ key: String) async throws -> Entry {
-        let fullKey = "catalog:v\(try await currentVersion()):\(key)"
-        return Entry(hit: try await cache.get(fullKey).map { Data($0) }, key: fullKey, owner: self)
+    /// An entry of the current catalogue version (and stock counter, for its scope): its bytes if
+    /// cached, and how to store them. The counters are read once, before the caller reads the
+    /// database, so bytes computed across a write never land under the newer counter.
+    func lookup(_ key: String, scope: Scope) async throws -> Entry {
+        var fullKey = "catalog:v\(try await counter(Self.versionKey, refresh: versionRefresh))"
+        var lifetime = ttl
+        switch scope {
+        case .catalogue: break
+        case .product(let slug): fullKey += ":p\(try await counter(Self.productStockKey(slug: slug), refresh: .zero))"
+        case .stockFiltered: fullKey += ":s\(try await counter(Self.stockVersionKey, refresh: versionRefresh))"
+        case .listing: lifetime = listingStockBound
+        }
+        fullKey += ":" + key
+        return Entry(hit: try await cache.get(fullKey).map { Data($0) }, key: fullKey, lifetime: lifetime, owner: self)
     }
 
     struct Entry {
         let hit: Data?
         fileprivate let key: String
+        fileprivate let lifetime: Duration
         fileprivate let owner: CatalogCache
 
         func store(_ body: Data) async throws {
-            try await owner.cache.set(key, to: Array(body), expiresIn: owner.ttl)
+            try await owner.cache.set(key, to: Array(body), expiresIn: lifetime)
         }
     }
 
@@ -53,7 +94,7 @@ final class CatalogCache: Sendable {
     /// listing and breadcrumb needs it, and it changes only with the catalogue. Reloaded when the
     /// version moves, and at least every `ttl` like any cached read.
     func categoryIndex(load: () async throws -> CategoryIndex) async throws -> CategoryIndex {
-        let current = try await currentVersion()
+        let current = try await counter(Self.versionKey, refresh: versionRefresh)
         let now = ContinuousClock.now
         if let held = categories.withLockedValue({ $0 }), held.version == current, now - held.loadedAt < ttl {
             return held.index
@@ -63,17 +104,35 @@ final class CatalogCache: Sendable {
         return index
     }
 
-    /// Call after any catalogue write.
+    /// Call after any catalogue write that isn't only stock.
     func invalidate() async throws {
-        let next = try await cache.increment(Self.versionKey, by: 1, expiresIn: nil)
-        version.withLockedValue { $0 = (next, ContinuousClock.now) }
+        try await bump(Self.versionKey, held: true)
     }
 
-    private func currentVersion() async throws -> Int {
+    /// Call after the stock of these products changed (sold, returned, counted).
+    /// - Parameter availabilityCrossedZero: some variant sold out or came back, so listings
+    ///   filtering on stock change too.
+    func stockChanged(slugs: some Sequence<String>, availabilityCrossedZero: Bool) async throws {
+        for slug in Set(slugs) { try await bump(Self.productStockKey(slug: slug), held: false) }
+        if availabilityCrossedZero { try await bump(Self.stockVersionKey, held: true) }
+    }
+
+    /// - Parameter held: the counter is one of the two this process holds (the writer sees its own
+    ///   write at once).
+    private func bump(_ key: String, held: Bool) async throws {
+        let next = try await cache.increment(key, by: 1, expiresIn: nil)
+        if held { counters.withLockedValue { $0[key] = (next, ContinuousClock.now) } }
+    }
+
+    /// A shared counter, re-read from the cache once `refresh` has passed. Only the two shared
+    /// counters are held in process; a product's is read every time (`refresh` zero).
+    private func counter(_ key: String, refresh: Duration) async throws -> Int {
         let now = ContinuousClock.now
-        if let known = version.withLockedValue({ $0 }), now - known.readAt < versionRefresh { return known.value }
-        let stored = try await cache.get(Self.versionKey).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
-        version.withLockedValue { $0 = (stored, now) }
+        if refresh > .zero, let known = counters.withLockedValue({ $0[key] }), now - known.readAt < refresh {
+            return known.value
+        }
+        let stored = try await cache.get(key).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        if refresh > .zero { counters.withLockedValue { $0[key] = (stored, now) } }
         return stored
     }
 }

@@ -53,6 +53,9 @@ struct CatalogQuery: Hashable, Sendable {
         ].joined(separator: "&")
     }
 
+    /// What retires its cached result besides catalogue writes: stock changes, when it filters on stock.
+    var cacheScope: CatalogCache.Scope { inStockOnly ? .stockFiltered : .listing }
+
     /// Sort actually applied: relevance needs search text, so plain listings fall back to newest.
     var effectiveSort: Sort { sort == .relevance && terms.isEmpty ? .newest : sort }
 }

@@ -15,18 +15,20 @@ struct CatalogRoutes: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         let query = try CatalogQuery(parameters: req.queryParameters)
-        return try await cached(req, "list:\(query.cacheKey)") { try await $0.list(query) }
+        return try await cached(req, "list:\(query.cacheKey)", scope: query.cacheScope) { try await $0.list(query) }
     }
 
     func search(req: Request) async throws -> Response {
         var query = try CatalogQuery(parameters: req.queryParameters)
         query.includeFacets = true
-        return try await cached(req, "list:\(query.cacheKey)") { try await $0.list(query) }
+        return try await cached(req, "list:\(query.cacheKey)", scope: query.cacheScope) { try await $0.list(query) }
     }
 
     func product(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
-        return try await cached(req, "product:\(slug)") { try await $0.product(slug: slug) }
+        return try await cached(req, "product:\(slug)", scope: .product(slug: slug)) {
+            try await $0.product(slug: slug)
+        }
     }
 
     func variants(req: Request) async throws -> Response {
@@ -36,15 +38,16 @@ struct CatalogRoutes: RouteCollection {
     }
 
     func categories(req: Request) async throws -> Response {
-        try await cached(req, "categories", maxAge: 300) { try await $0.categoryTree() }
+        try await cached(req, "categories", scope: .catalogue, maxAge: 300) { try await $0.categoryTree() }
     }
 
     /// Serves from the catalogue cache, computing and storing on a miss.
     private func cached(
-        _ req: Request, _ key: String, maxAge: Int = 60, produce: (CatalogService) async throws -> some Encodable
+        _ req: Request, _ key: String, scope: CatalogCache.Scope, maxAge: Int = 60,
+        produce: (CatalogService) async throws -> some Encodable
     ) async throws -> Response {
         let service = req.catalog
-        return try await req.application.catalogCache.json(key) { try await produce(service) }
+        return try await req.application.catalogCache.json(key, scope: scope) { try await produce(service) }
             .cachedJSONResponse(for: req, maxAge: maxAge)
     }
 
@@ -61,7 +64,8 @@ struct CatalogRoutes: RouteCollection {
                 }
                 return limit
             } ?? 8
-        return try await cached(req, "suggest:\(limit):\(SearchText.terms(in: prefix).joined(separator: " "))") {
+        let key = "suggest:\(limit):\(SearchText.terms(in: prefix).joined(separator: " "))"
+        return try await cached(req, key, scope: .listing) {
             try await $0.suggestions(for: prefix, limit: limit)
         }
     }

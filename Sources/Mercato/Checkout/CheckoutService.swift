@@ -34,7 +34,7 @@ struct CheckoutService {
         let methodCode = request.shippingMethod.trimmingCharacters(in: .whitespaces)
         let token = SecretToken.generate()
         let cartID = try cart.requireID()
-        let (order, exhausted) = try await db.transaction { tx -> (Order, Bool) in
+        let (order, stock) = try await db.transaction { tx -> (Order, InventoryService.ReservationOutcome) in
             // Claim the cart first: a second checkout of the same cart waits here and then finds it
             // converted (no second order), and on SQLite the transaction holds the write lock from
             // its first statement, so two checkouts never deadlock upgrading a read lock.
@@ -65,7 +65,7 @@ struct CheckoutService {
 
             let reservation = try await InventoryService(db: tx).reserve(
                 lines.map { StockLine(variantID: $0.variantID, quantity: $0.quantity) })
-            guard case .reserved(let exhausted) = reservation else {
+            guard case .reserved = reservation else {
                 let short = lines.first { .shortOf($0.variantID) == reservation }
                 throw OrderError.outOfStock(sku: short?.sku ?? "")
             }
@@ -82,10 +82,13 @@ struct CheckoutService {
                 })
             let order = try await orders.on(tx).create(draft, token: token, actor: actor)
             try await CartService(db: tx).markConverted(cart)
-            return (order, !exhausted.isEmpty)
+            return (order, reservation)
         }
-        // Listing and product pages show "out of stock" from the catalogue cache.
-        if exhausted { try await catalogCache.invalidate() }
+        // Product pages show what is left from the catalogue cache; listings show sold-out.
+        if case .reserved(let exhausted, let products) = stock {
+            await catalogCache.retireStock(
+                ofProducts: products, availabilityCrossedZero: !exhausted.isEmpty, on: db, logger: logger)
+        }
         var payment: PaymentState?
         do {
             payment = try await payments.ensurePayment(for: order)

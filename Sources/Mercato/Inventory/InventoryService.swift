@@ -21,42 +21,48 @@ struct InventoryService {
     /// The largest on-hand figure a variant may have; keeps every sum far from overflow.
     static let maximumOnHand = 1_000_000_000
 
-    /// Reserves every line or none: returns the lines left with no free stock after the
-    /// reservation (for cache invalidation), or throws `shortOf` naming the first line that
-    /// didn't fit. Call inside the order's transaction; lines are taken in variant order so two
+    /// Reserves every line or none: returns the products whose stock moved and the lines left with
+    /// no free stock (for cache invalidation), or `shortOf` naming the first line that didn't fit. Call inside the order's transaction; lines are taken in variant order so two
     /// multi-line checkouts can't deadlock.
     func reserve(_ lines: [StockLine]) async throws -> ReservationOutcome {
         var exhausted: [UUID] = []
+        var products: Set<UUID> = []
         for line in lines.sorted(by: { $0.variantID.uuidString < $1.variantID.uuidString }) {
             let row = try await db.sql.raw(
                 """
                 UPDATE inventory_levels SET reserved = reserved + \(bind: line.quantity), updated_at = \(bind: Date())
                 WHERE variant_id = \(bind: line.variantID) AND on_hand - reserved >= \(bind: line.quantity)
-                RETURNING on_hand - reserved AS available
+                RETURNING on_hand - reserved AS available, product_id
                 """
             ).first()
             guard let row else { return .shortOf(line.variantID) }
             if try row.decode(column: "available", as: Int.self) == 0 { exhausted.append(line.variantID) }
+            products.insert(try row.decode(column: "product_id", as: UUID.self))
         }
-        return .reserved(exhausted: exhausted)
+        return .reserved(exhausted: exhausted, products: products)
     }
 
     /// The result of `reserve`: every line held, or the variant that had too little.
     enum ReservationOutcome: Sendable, Equatable {
-        case reserved(exhausted: [UUID])
+        case reserved(exhausted: [UUID], products: Set<UUID>)
         case shortOf(UUID)
     }
 
-    /// Returns reserved stock to sale (an order cancelled or expired unpaid).
-    func release(_ lines: [StockLine]) async throws {
+    /// Returns reserved stock to sale (an order cancelled or expired unpaid); gives the products
+    /// whose stock came back.
+    @discardableResult
+    func release(_ lines: [StockLine]) async throws -> Set<UUID> {
+        var products: Set<UUID> = []
         for line in lines {
-            try await db.sql.raw(
+            let row = try await db.sql.raw(
                 """
                 UPDATE inventory_levels SET reserved = reserved - \(bind: line.quantity), updated_at = \(bind: Date())
-                WHERE variant_id = \(bind: line.variantID)
+                WHERE variant_id = \(bind: line.variantID) RETURNING product_id
                 """
-            ).run()
+            ).first()
+            if let row { products.insert(try row.decode(column: "product_id", as: UUID.self)) }
         }
+        return products
     }
 
     /// Turns reservations into sales (an order paid): the goods leave on-hand stock.

@@ -72,7 +72,7 @@ struct OrderService {
         _ order: Order, to next: OrderStatus, actor: String, note: String? = nil, shipment: Shipment? = nil
     ) async throws -> Order {
         let id = try order.requireID()
-        let moved = try await db.transaction { tx in
+        let (moved, returned) = try await db.transaction { tx -> (Order, Set<UUID>) in
             let current = try await self.on(tx).find(id)
             guard current.status.canMove(to: next) else {
                 throw OrderError.illegalTransition(from: current.status, to: next)
@@ -82,8 +82,9 @@ struct OrderService {
             }
             try await OrderTransition(orderID: id, from: current.status, to: next, actor: actor, note: note)
                 .create(on: tx)
+            var returned: Set<UUID> = []
             if next == .cancelled {
-                try await InventoryService(db: tx).release(try await Self.stockLines(of: id, on: tx))
+                returned = try await InventoryService(db: tx).release(try await Self.stockLines(of: id, on: tx))
                 if current.paymentID != nil { try await OrderOutbox.queuePaymentVoid(of: current, on: tx) }
             }
             current.status = next
@@ -91,9 +92,9 @@ struct OrderService {
                 try await OrderOutbox.queueShippingNotification(
                     of: current, shipment: shipment, baseURL: baseURL, on: tx)
             }
-            return current
+            return (current, returned)
         }
-        if next == .cancelled { try await stockReturned() }
+        await stockReturned(returned)
         return moved
     }
 
@@ -140,7 +141,7 @@ struct OrderService {
     @discardableResult
     func expireUnpaid(_ order: Order, now: Date = Date()) async throws -> Bool {
         let orderID = try order.requireID()
-        let released = try await db.transaction { tx -> Bool in
+        let released = try await db.transaction { tx -> Set<UUID>? in
             let moved = try await tx.sql.raw(
                 """
                 UPDATE orders SET status = \(bind: OrderStatus.cancelled.rawValue), updated_at = \(bind: now)
@@ -149,19 +150,18 @@ struct OrderService {
                 RETURNING id
                 """
             ).first()
-            guard moved != nil else { return false }
-            try await InventoryService(db: tx).release(try await Self.stockLines(of: orderID, on: tx))
+            guard moved != nil else { return nil }
+            let returned = try await InventoryService(db: tx).release(try await Self.stockLines(of: orderID, on: tx))
             try await OrderTransition(
                 orderID: orderID, from: .pendingPayment, to: .cancelled, actor: "system",
                 note: "reservation expired unpaid"
             ).create(on: tx)
-            return true
+            return returned
         }
-        if released {
-            order.status = .cancelled
-            try await stockReturned()
-        }
-        return released
+        guard let released else { return false }
+        order.status = .cancelled
+        await stockReturned(released)
+        return true
     }
 
     /// Records a refund the shop made: `amount` more refunded than `order` shows. Refused if the
@@ -243,8 +243,10 @@ struct OrderService {
         ).first() != nil
     }
 
-    private func stockReturned() async throws {
-        try await catalogCache?.invalidate()
+    /// Stock came back to sale: a sold-out variant may be buyable again.
+    private func stockReturned(_ products: Set<UUID>) async {
+        await catalogCache?.retireStock(
+            ofProducts: products, availabilityCrossedZero: true, on: db, logger: Logger(label: "mercato.orders"))
     }
 }
 

@@ -18,25 +18,54 @@ enum PublicPageCache {
         var inStock: Bool
     }
 
-    static func key(for request: Request) -> String {
-        let form = request.formQuery
-        let listing = ListingParameters(form: form)
-        let key = Key(
-            path: request.url.path, text: listing.text, category: listing.category, minPrice: listing.minPrice,
-            maxPrice: listing.maxPrice, sort: listing.sort, page: listing.page,
-            variant: form["variant"]?.last.flatMap { $0.isEmpty ? nil : $0 }, brands: listing.brands,
-            options: listing.options, inStock: listing.inStock)
+    /// The fields `kind` of page reads, with the defaults folded (`page=1`, the default sort), so
+    /// equivalent URLs share one entry and fields a page ignores make none.
+    static func key(for request: Request, _ kind: Kind) -> String {
+        var key = Key(path: request.url.path, brands: [], options: [], inStock: false)
+        if kind == .product {
+            key.variant = request.requestedVariantSKU
+        } else {
+            let listing = request.listingParameters
+            let defaultSort = kind == .search && listing.text != nil ? "relevance" : "newest"
+            key.text = kind == .search ? listing.text : nil
+            key.category = kind == .search ? listing.category : nil
+            key.minPrice = listing.minPrice
+            key.maxPrice = listing.maxPrice
+            key.sort = listing.sort == defaultSort ? nil : listing.sort
+            key.page = listing.page.flatMap { Int($0) == 1 ? nil : $0 }
+            key.brands = listing.brands
+            key.options = listing.options
+            key.inStock = listing.inStock
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        // Encoding five optional strings and two arrays can't fail; the raw URL is the fallback.
+        // Encoding seven optional strings, two arrays and a flag can't fail; the raw URL is the fallback.
         let canonical = (try? encoder.encode(key)) ?? Data(request.url.string.utf8)
         return "page:" + SHA256.hash(data: canonical).hexString
     }
 
+    /// Which page it is: what its key reads and what retires it.
+    enum Kind {
+        /// `/c/:slug`: listing fields without text or category (the path names it). Its cards
+        /// show stock, and filtering on stock changes the list.
+        case category
+        /// `/search`: every listing field, retired like a category page.
+        case search
+        /// `/p/:slug`: only the variant; it shows the product's live stock.
+        case product
+    }
+
     /// - Parameter handler: renders the page; only a `200` with a `public` Cache-Control is stored.
-    static func serve(_ request: Request, _ handler: (Request) async throws -> Response) async throws -> Response {
-        let key = key(for: request)
-        let entry = try await request.application.catalogCache.lookup(key)
+    static func serve(
+        _ request: Request, _ kind: Kind, _ handler: (Request) async throws -> Response
+    ) async throws -> Response {
+        let key = key(for: request, kind)
+        let scope: CatalogCache.Scope =
+            switch kind {
+            case .category, .search: request.listingParameters.inStock ? .stockFiltered : .listing
+            case .product: .product(slug: request.parameters.get("slug") ?? "")
+            }
+        let entry = try await request.application.catalogCache.lookup(key, scope: scope)
         if let hit = entry.hit {
             return CachedResponse.make(body: hit, contentType: .html, for: request, maxAge: pageMaxAge)
         }

@@ -4,9 +4,15 @@ import Vapor
 struct StorefrontRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.Route.home.pathComponents, use: HomePage.show)
-        routes.get(SiteURL.Route.category.pathComponents) { try await PublicPageCache.serve($0, CategoryPage.show) }
-        routes.get(SiteURL.Route.product.pathComponents) { try await PublicPageCache.serve($0, ProductPage.show) }
-        routes.get(SiteURL.Route.search.pathComponents) { try await PublicPageCache.serve($0, SearchPage.show) }
+        routes.get(SiteURL.Route.category.pathComponents) {
+            try await PublicPageCache.serve($0, .category, CategoryPage.show)
+        }
+        routes.get(SiteURL.Route.product.pathComponents) {
+            try await PublicPageCache.serve($0, .product, ProductPage.show)
+        }
+        routes.get(SiteURL.Route.search.pathComponents) {
+            try await PublicPageCache.serve($0, .search, SearchPage.show)
+        }
         try routes.register(collection: StaticAssetRoutes())
 
         // Per-visitor pages: they may open or rotate the session, and are never cached.

@@ -42,7 +42,7 @@ import Vapor
                 try await InventoryService(db: tx).reserve([StockLine(variantID: Self.sneakers, quantity: 3)])
             }
             // validate: held, and the sneakers are now sold out
-            #expect(outcome == .reserved(exhausted: [Self.sneakers]))
+            #expect(outcome == .reserved(exhausted: [Self.sneakers], products: [Self.catalogue[0].id]))
             #expect(try await inventory.availability(of: [Self.sneakers])[Self.sneakers] == 0)
         }
     }

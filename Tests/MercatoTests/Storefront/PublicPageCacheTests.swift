@@ -65,6 +65,9 @@ import VaporTesting
                 "/p/court-sneakers?utm_source=mail&fbclid=x1", "/p/court-sneakers?variant=",
                 "/c/shoes?brand=Acme&brand=Acme&gclid=\(UUID())", "/c/shoes?minPrice=&brand=Acme&x=\(UUID())",
                 "/search?q=sneakers&ref=\(UUID())", "/search?page=&q=sneakers",
+                // fields a page doesn't read, and defaults spelled out
+                "/p/court-sneakers?q=boots&brand=Nike&page=3", "/c/shoes?brand=Acme&q=anything&category=boots",
+                "/c/shoes?brand=Acme&page=1&sort=newest", "/search?q=sneakers&sort=relevance&page=1",
             ] {
                 try await app.testing().test(.GET, path, headers: browser) { #expect($0.status == .ok) }
             }

@@ -12,7 +12,7 @@ enum CategoryPage {
     static func show(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
         // The category comes from the path; text search belongs to the search page.
-        var parameters = ListingParameters(form: req.formQuery)
+        var parameters = req.listingParameters
         parameters.category = nil
         parameters.text = nil
         // Validate before any call: bad input is a 400 whatever the catalogue holds.

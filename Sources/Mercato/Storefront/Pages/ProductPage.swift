@@ -41,7 +41,7 @@ enum ProductPage {
 
     static func show(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
-        let requestedSKU = req.formQuery["variant"]?.last.flatMap { $0.isEmpty ? nil : $0 }
+        let requestedSKU = req.requestedVariantSKU
         let product = try await req.storeAPI.product(slug: slug)
         guard !product.variants.isEmpty else {
             throw Abort(.notFound, reason: "'\(product.title)' is not available to buy")

@@ -14,7 +14,7 @@ enum SearchPage {
     }
 
     static func show(req: Request) async throws -> Response {
-        let parameters = ListingParameters(form: req.formQuery)
+        let parameters = req.listingParameters
         let query = try parameters.catalogQuery(categorySlug: parameters.category)
         let api = req.storeAPI
         guard let text = parameters.text else {
