@@ -20,6 +20,7 @@ enum MigrationList {
             CreateJobs(),
             AddTaxRateUniqueness(),
             AddCatalogReadIndexes(),
+            AddTypoLookupIndexes(),
             // mercato:migrations-end
         ]
     }

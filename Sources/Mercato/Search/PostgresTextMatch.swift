@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 /// PostgreSQL full-text search: a weighted `tsvector` (title A, brand and keywords B, description C)
-/// ranked with `ts_rank`, and `pg_trgm` similarity to find what a misspelled word meant.
+/// ranked with `ts_rank`, and the `pg_trgm` GiST index's nearest words for a misspelled one.
 struct PostgresTextMatch: TextMatch {
     func join(terms: [String]) -> SQLQueryString {
         let expression = terms.map { "\($0):*" }.joined(separator: " & ")
@@ -37,12 +37,13 @@ struct PostgresTextMatch: TextMatch {
         }
     }
 
+    /// The 30 words nearest by trigram distance, walked in that order from the GiST index. No
+    /// length filter here: the planner can't tell how many rows it keeps and sorts the whole
+    /// vocabulary instead; the corrector's edit distance bounds length anyway.
     func candidates(for term: String, on sql: any SQLDatabase) async throws -> [String] {
         try await sql.raw(
             """
-            SELECT term FROM search_terms
-            WHERE length(term) BETWEEN \(bind: term.count - 2) AND \(bind: term.count + 2)
-            ORDER BY similarity(term, \(bind: term)) DESC LIMIT 20
+            SELECT term FROM search_terms ORDER BY term <-> \(bind: term) LIMIT 30
             """
         ).all().map { try $0.decode(column: "term", as: String.self) }
     }

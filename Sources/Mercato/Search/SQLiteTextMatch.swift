@@ -32,10 +32,20 @@ struct SQLiteTextMatch: TextMatch {
         try await insertVocabulary(of: documents, on: sql) { "INSERT OR IGNORE INTO search_terms (term) VALUES \($0)" }
     }
 
+    /// Words sharing the most trigrams with `term`, through the FTS5 trigram table of
+    /// `0033_add_typo_lookup_indexes` (padded like pg_trgm, so short words share their edges).
     func candidates(for term: String, on sql: any SQLDatabase) async throws -> [String] {
-        let length = term.count
+        let padded = Array(" \(term) ")
+        guard padded.count >= 3 else { return [] }
+        // Terms are letters and digits only, so quoting each trigram keeps FTS5 syntax out.
+        let trigrams = (0...(padded.count - 3)).map { "\"" + String(padded[$0..<$0 + 3]) + "\"" }
         return try await sql.raw(
-            "SELECT term FROM search_terms WHERE length(term) BETWEEN \(bind: length - 2) AND \(bind: length + 2)"
+            """
+            SELECT term FROM search_term_trigrams
+            WHERE search_term_trigrams MATCH \(bind: Set(trigrams).sorted().joined(separator: " OR "))
+              AND length(term) BETWEEN \(bind: term.count - 2) AND \(bind: term.count + 2)
+            ORDER BY rank LIMIT 30
+            """
         ).all().map { try $0.decode(column: "term", as: String.self) }
     }
 }

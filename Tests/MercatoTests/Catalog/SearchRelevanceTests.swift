@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Logging
 import SQLKit
 import Testing
 import Vapor
@@ -52,6 +53,60 @@ import VaporTesting
             #expect(phone.titles == ["Phone Case for iPhone"])
             #expect(phone.page.correctedQuery == "iphone")
         }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func shortWordsWithOneWrongLetterAreCorrected(
+        backend: DatabaseBackend
+    ) async throws {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            // act: a letter changed, dropped, or added in a four- to seven-letter word
+            let boats = try await self.titles(app, "q=boats")
+            let lether = try await self.titles(app, "q=lether%20boots")
+            let jackt = try await self.titles(app, "q=jackt")
+            // verify
+            #expect(boats.page.correctedQuery == "boots")
+            #expect(boats.titles == ["Leather Boots"])
+            #expect(lether.page.correctedQuery == "leather boots")
+            #expect(jackt.titles == ["Trail Running Jacket"])
+        }
+    }
+
+    @Test(arguments: DatabaseBackend.available) func typoCandidatesComeFromAnIndexNotTheWholeVocabulary(
+        backend: DatabaseBackend
+    ) async throws {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            // setup: a large vocabulary of words as long as the misspelling
+            let letters = Array("abcdefghijklmnopqrstuvwxyz")
+            var generator = SystemRandomNumberGenerator()
+            let words = (0..<3_000).map { _ in String((0..<8).map { _ in letters.randomElement(using: &generator)! }) }
+            for chunk in words.chunked(into: 500) {
+                let rows = chunk.map { word -> SQLQueryString in "(\(bind: word))" }.joined(separator: ", ")
+                try await app.db.sql.raw("INSERT INTO search_terms (term) VALUES \(rows) ON CONFLICT DO NOTHING").run()
+            }
+            let match: any TextMatch = app.db.isPostgres ? PostgresTextMatch() : SQLiteTextMatch()
+            let log = QueryPlanTests.StatementLog()
+            app.logger = Logger(label: "statements") { _ in log }
+            // act
+            let candidates = try await match.candidates(for: "sneakres", on: app.db.sql)
+            app.logger = Logger(label: "tests")
+            let plan = try await Self.plan(of: try #require(log.all.last), on: app.db)
+            // verify: a short list, with the word meant near the top, found through the trigram index
+            #expect(candidates.count <= 30)
+            #expect(candidates.prefix(5).contains("sneakers"))
+            #expect(plan.contains(app.db.isPostgres ? "idx_search_terms_trgm_gist" : "search_term_trigrams"), "\(plan)")
+            #expect(!plan.contains("Seq Scan") && !plan.contains("SCAN search_terms"), "\(plan)")
+        }
+    }
+
+    /// How the database runs `statement`: PostgreSQL's generic plan once the vocabulary is analysed
+    /// (a tiny table is sorted whole, which is right for it), or SQLite's query plan.
+    static func plan(of statement: String, on database: any Database) async throws -> String {
+        guard database.isPostgres else {
+            return try await database.sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: statement)").all()
+                .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
+        }
+        try await database.sql.raw("ANALYZE search_terms").run()
+        return try await QueryPlanTests.plan(of: statement, on: database)
     }
 
     @Test(arguments: DatabaseBackend.available) func multiWordQueriesNeedEveryWord(backend: DatabaseBackend)
