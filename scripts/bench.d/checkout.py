@@ -146,11 +146,19 @@ class Stats:
         self.steps = {"cart": [], "add": [], "checkout": [], "pay": []}
         self.started = 0
         self.completed = 0
-        self.out_of_stock = 0  # 409 insufficient_stock / out_of_stock
+        self.out_of_stock = 0  # 409 insufficient_stock (add) / out_of_stock (checkout)
+        self.out_of_stock_by_step = {}
         self.abandoned = 0  # flows that ended without an order (stock, errors)
         self.errors = {}  # "step status code" -> count, every non-2xx but the stock 409s
         self.connection_errors = {}
         self.sold_out = set()
+
+    def stock(self, step, sku, pool):
+        """A 409 because the SKU has no stock left: counted apart, and the SKU leaves the pool."""
+        self.out_of_stock += 1
+        self.out_of_stock_by_step[step] = self.out_of_stock_by_step.get(step, 0) + 1
+        self.sold_out.add(sku)
+        pool.sold_out(sku)
 
     def error(self, step, status, payload):
         key = f"{step} {status} {error_code(payload)}".strip()
@@ -221,10 +229,8 @@ async def flow(number, sequence, conn, rng, args, pool, stats):
             "POST", f"/api/v1/carts/{cart['id']}/items", {"sku": sku, "quantity": 1}, cart_headers))
         if status == 200:
             break
-        if status == 409:
-            stats.out_of_stock += 1
-            stats.sold_out.add(sku)
-            pool.sold_out(sku)
+        if status == 409 and error_code(payload) == "insufficient_stock":
+            stats.stock("add", sku, pool)
             continue
         stats.error("add", status, payload)
         return False
@@ -236,9 +242,7 @@ async def flow(number, sequence, conn, rng, args, pool, stats):
             "shippingAddress": address, "shippingMethod": rng.choice(methods)}
     status, payload = await timed(stats, "checkout", conn.request("POST", "/api/v1/checkout", body, cart_headers))
     if status == 409 and error_code(payload) == "out_of_stock":
-        stats.out_of_stock += 1
-        stats.sold_out.add(sku)
-        pool.sold_out(sku)
+        stats.stock("checkout", sku, pool)
         return False
     if status != 201:
         stats.error("checkout", status, payload)
@@ -291,10 +295,12 @@ async def run(args):
         "flows_started": stats.started,
         "flows_abandoned": stats.abandoned,
         "out_of_stock_409": stats.out_of_stock,
+        "out_of_stock_409_by_step": stats.out_of_stock_by_step,
         "sold_out_skus": len(stats.sold_out),
         "pool_skus": len(variants),
         "pool_units": sum(v["available"] for v in variants),
         "pool_skus_left": len(pool.skus),
+        "pool_exhausted": not pool.skus,
         "non2xx": sum(stats.errors.values()),
         "errors": stats.errors,
         "connection_errors": stats.connection_errors,
@@ -326,7 +332,8 @@ def main():
         f"{result['mode']}: {result['orders']} orders in {result['seconds']} s = {result['orders_per_s']} orders/s "
         f"({args.shoppers} shoppers), flow p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; "
         f"steps p50 {result['steps_p50_ms']}; 409 out of stock {result['out_of_stock_409']} "
-        f"({result['sold_out_skus']} SKUs sold out, {result['pool_skus_left']} of {result['pool_skus']} left); "
+        f"{result['out_of_stock_409_by_step'] or ''}"
+        f" ({result['sold_out_skus']} SKUs sold out, {result['pool_skus_left']} of {result['pool_skus']} left); "
         f"other non-2xx {result['non2xx']} ({errors}); connection errors {result['connection_errors'] or 'none'}; "
         f"client CPU {result['client_cpu_s']} s",
         file=sys.stderr,
