@@ -331,8 +331,8 @@ def main():
     print(
         f"{result['mode']}: {result['orders']} orders in {result['seconds']} s = {result['orders_per_s']} orders/s "
         f"({args.shoppers} shoppers), flow p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms; "
-        f"steps p50 {result['steps_p50_ms']}; 409 out of stock {result['out_of_stock_409']} "
-        f"{result['out_of_stock_409_by_step'] or ''}"
+        f"steps p50 {result['steps_p50_ms']}; 409 out of stock {result['out_of_stock_409']}"
+        f"{' ' + str(result['out_of_stock_409_by_step']) if result['out_of_stock_409'] else ''}"
         f" ({result['sold_out_skus']} SKUs sold out, {result['pool_skus_left']} of {result['pool_skus']} left); "
         f"other non-2xx {result['non2xx']} ({errors}); connection errors {result['connection_errors'] or 'none'}; "
         f"client CPU {result['client_cpu_s']} s",
