@@ -26,7 +26,7 @@ struct DatabaseSearchEngine: SearchEngine {
         let rows = try await database.sql.raw(
             """
             SELECT p.id FROM products p \(match.join(terms: terms))
-            WHERE p.status = 'active' ORDER BY \(match.rankOrder), p.title LIMIT \(literal: limit)
+            WHERE p.status = 'active' ORDER BY s.rank \(match.rankDirection), p.title LIMIT \(literal: limit)
             """
         ).all()
         return try rows.map { try $0.decode(column: "id", as: UUID.self) }
@@ -61,10 +61,15 @@ struct DatabaseSearchEngine: SearchEngine {
         _ query: CatalogQuery, terms: [String], categoryIDs: [UUID]?, match: any TextMatch, sql: any SQLDatabase
     ) async throws -> SearchHits {
         let filter = ProductFilter(query: query, terms: terms, categoryIDs: categoryIDs, match: match)
+        let offset = (query.page - 1) * query.pageSize
+        if query.includeFacets {
+            let listing = try await FacetCounter(filter: filter, sql: sql).page(
+                sort: query.effectiveSort, limit: query.pageSize, offset: offset)
+            return SearchHits(productIDs: listing.ids, total: listing.total, facets: listing.facets, correctedText: nil)
+        }
         let total =
             try await sql.raw("SELECT COUNT(*) AS total \(filter.fromWhere)").first()?
             .decode(column: "total", as: Int.self) ?? 0
-        let offset = (query.page - 1) * query.pageSize
         let ids =
             total <= offset
             ? []
@@ -74,8 +79,7 @@ struct DatabaseSearchEngine: SearchEngine {
                 LIMIT \(literal: query.pageSize) OFFSET \(literal: offset)
                 """
             ).all().map { try $0.decode(column: "id", as: UUID.self) }
-        let facets = query.includeFacets ? try await FacetCounter(filter: filter, sql: sql).facets() : nil
-        return SearchHits(productIDs: ids, total: total, facets: facets, correctedText: nil)
+        return SearchHits(productIDs: ids, total: total, facets: nil, correctedText: nil)
     }
 }
 
@@ -110,9 +114,11 @@ struct ProductFilter {
         fromWhere = clause
     }
 
-    func order(_ sort: CatalogQuery.Sort) -> SQLQueryString {
+    /// - Parameter rank: where the text match's rank is (`s.rank` on the join, or the column of a
+    ///   set that carried it along).
+    func order(_ sort: CatalogQuery.Sort, rank: SQLQueryString = "s.rank") -> SQLQueryString {
         switch sort {
-        case .relevance where hasText: match.rankOrder + ", p.created_at DESC, p.id"
+        case .relevance where hasText: rank + " " + match.rankDirection + ", p.created_at DESC, p.id"
         case .relevance, .newest: "p.created_at DESC, p.id"
         case .priceAscending: "p.price_min ASC, p.id"
         case .priceDescending: "p.price_min DESC, p.id"

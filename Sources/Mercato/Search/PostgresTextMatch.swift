@@ -13,7 +13,7 @@ struct PostgresTextMatch: TextMatch {
             """
     }
 
-    var rankOrder: SQLQueryString { "s.rank DESC" }
+    var rankDirection: SQLQueryString { "DESC" }
 
     func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws {
         guard !productIDs.isEmpty else { return }

@@ -13,7 +13,7 @@ struct SQLiteTextMatch: TextMatch {
             """
     }
 
-    var rankOrder: SQLQueryString { "s.rank ASC" }
+    var rankDirection: SQLQueryString { "ASC" }
 
     func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws {
         guard !productIDs.isEmpty else { return }

@@ -6,8 +6,8 @@ import SQLKit
 protocol TextMatch: Sendable {
     /// A join onto `products p` exposing `s.rank`, restricted to matching products.
     func join(terms: [String]) -> SQLQueryString
-    /// `ORDER BY` fragment putting the best match first.
-    var rankOrder: SQLQueryString { get }
+    /// `DESC` or `ASC`: the direction of `s.rank` that puts the best match first.
+    var rankDirection: SQLQueryString { get }
     /// Replaces the index rows of these products with their current documents.
     func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws
     /// Vocabulary words that might be what a misspelled term meant.

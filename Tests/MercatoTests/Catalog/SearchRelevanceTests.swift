@@ -98,6 +98,26 @@ import VaporTesting
         }
     }
 
+    @Test(arguments: DatabaseBackend.available) func aSearchMatchesItsTextOnceForPageCountAndFacets(
+        backend: DatabaseBackend
+    ) async throws {
+        try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
+            // setup: every statement the catalogue runs, kept
+            let log = QueryPlanTests.StatementLog()
+            app.logger = Logger(label: "statements") { _ in log }
+            let catalog = CatalogService(database: app.db, search: app.searchEngine, storage: app.objectStorage)
+            // act: a search page's read, with facets
+            let page = try await catalog.list(try CatalogQuery(parameters: ["q": "trail", "facets": "true"]))
+            app.logger = Logger(label: "tests")
+            // verify: one statement touched the text index, and it answered page, total and facets
+            #expect(log.all.filter { $0.contains("product_search") }.count == 1)
+            #expect(Set(page.items.map(\.title)) == ["Trail Sneakers", "Trail Running Jacket"])
+            #expect(page.total == 2)
+            #expect(page.facets?.brands.map(\.value).sorted() == ["Acme", "Fjell"])
+            #expect(page.facets?.categories.map(\.value).sorted() == ["sneakers", "t-shirts"])
+        }
+    }
+
     /// How the database runs `statement`: PostgreSQL's generic plan once the vocabulary is analysed
     /// (a tiny table is sorted whole, which is right for it), or SQLite's query plan.
     static func plan(of statement: String, on database: any Database) async throws -> String {
