@@ -93,12 +93,14 @@ struct CatalogService {
         return ids.compactMap { byID[$0] }
     }
 
-    /// An active product with everything its page shows.
+    /// An active product with everything its page shows, in two round trips (the product row, then
+    /// `ProductDetailReader`'s one statement); the category tree is held in process.
     /// - Throws: 404 for an unknown, draft or archived product.
     func product(slug: String) async throws -> CatalogDTO.ProductDetail {
-        let product = try await activeProduct(slug: slug, withImages: true)
+        let product = try await activeProduct(slug: slug)
         let productID = try product.requireID()
-        let variants = try await variantDTOs(for: product)
+        let parts = try await ProductDetailReader(sql: database.sql).parts(of: productID, withImages: true)
+        let variants = Self.variantDTOs(parts)
         let index = try await categoryIndex()
         let categoryID = product.$category.id
         return CatalogDTO.ProductDetail(
@@ -106,9 +108,7 @@ struct CatalogService {
             brand: product.brand, attributes: product.attributes,
             category: categoryID.flatMap { index.breadcrumbs(of: $0).last },
             breadcrumbs: categoryID.map { index.breadcrumbs(of: $0) } ?? [],
-            images: product.images.sorted { $0.position < $1.position }.map {
-                CatalogDTO.Image(url: storage.publicURL(for: $0.storageKey), alt: $0.alt)
-            },
+            images: parts.images.map { CatalogDTO.Image(url: storage.publicURL(for: $0.storageKey), alt: $0.alt) },
             options: Self.options(of: variants), variants: variants,
             price: Money(amount: product.priceMin, currency: product.currency),
             priceMax: product.priceMax > product.priceMin
@@ -118,39 +118,31 @@ struct CatalogService {
 
     /// Variants with live stock: only what the variant list needs, no images or breadcrumbs.
     func variants(slug: String) async throws -> CatalogDTO.VariantList {
-        let product = try await activeProduct(slug: slug, withImages: false)
-        return CatalogDTO.VariantList(productSlug: product.slug, variants: try await variantDTOs(for: product))
+        let product = try await activeProduct(slug: slug)
+        let parts = try await ProductDetailReader(sql: database.sql).parts(
+            of: try product.requireID(), withImages: false)
+        return CatalogDTO.VariantList(productSlug: product.slug, variants: Self.variantDTOs(parts))
     }
 
     /// - Throws: 404 for an unknown, draft or archived product.
-    private func activeProduct(slug: String, withImages: Bool) async throws -> Product {
-        var query = Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active).with(\.$variants)
-        if withImages { query = query.with(\.$images) }
-        guard let product = try await query.first() else { throw CatalogError.unknownProduct(slug) }
+    private func activeProduct(slug: String) async throws -> Product {
+        guard
+            let product = try await Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active)
+                .first()
+        else { throw CatalogError.unknownProduct(slug) }
         return product
     }
 
-    private func variantDTOs(for product: Product) async throws -> [CatalogDTO.Variant] {
-        let productID = try product.requireID()
-        let sql = try database.sql
-        var options: [UUID: [String: String]] = [:]
-        for row in try await sql.raw(
-            "SELECT variant_id, name, value FROM variant_options WHERE product_id = \(bind: productID)"
-        ).all() {
-            options[try row.decode(column: "variant_id", as: UUID.self), default: [:]][
-                try row.decode(column: "name", as: String.self)] = try row.decode(column: "value", as: String.self)
-        }
-        let available = try await InventoryService(db: database).availability(ofProduct: productID)
-        return try product.variants.sorted { $0.position < $1.position }.map { variant in
-            let id = try variant.requireID()
-            let count = max(0, available[id] ?? 0)
+    private static func variantDTOs(_ parts: ProductDetailReader.Parts) -> [CatalogDTO.Variant] {
+        parts.variants.map { variant in
+            let count = variant.available
             let status: CatalogDTO.Stock.Status =
                 count == 0 ? .outOfStock : count <= Self.lowStockThreshold ? .lowStock : .inStock
             return CatalogDTO.Variant(
-                id: id, sku: variant.sku, title: variant.title, options: options[id] ?? [:],
-                price: Money(amount: variant.priceAmount, currency: variant.currency),
+                id: variant.id, sku: variant.sku, title: variant.title, options: parts.options[variant.id] ?? [:],
+                price: variant.price,
                 compareAtPrice: variant.compareAtAmount.flatMap {
-                    $0 > variant.priceAmount ? Money(amount: $0, currency: variant.currency) : nil
+                    $0 > variant.price.amount ? Money(amount: $0, currency: variant.price.currency) : nil
                 },
                 weightGrams: variant.weightGrams, stock: CatalogDTO.Stock(status: status, available: count))
         }

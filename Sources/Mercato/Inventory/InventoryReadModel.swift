@@ -13,6 +13,12 @@ enum InventoryReadModel {
         "EXISTS (SELECT 1 FROM inventory_levels i WHERE i.product_id = \(unsafeRaw: product) AND i.on_hand > i.reserved)"
     }
 
+    /// A variant's free stock (on hand minus reserved), as a column expression; NULL without a
+    /// stock row. `variant` is the variant id column of the enclosing query, e.g. `v.id`.
+    static func freeStock(variant: String) -> SQLQueryString {
+        "(SELECT i.on_hand - i.reserved FROM inventory_levels i WHERE i.variant_id = \(unsafeRaw: variant))"
+    }
+
     /// How many of a product's variants have free stock, as a column expression.
     static func stockedVariantCount(product: String) -> SQLQueryString {
         "(SELECT COUNT(*) FROM inventory_levels i WHERE i.product_id = \(unsafeRaw: product) AND i.on_hand > i.reserved)"

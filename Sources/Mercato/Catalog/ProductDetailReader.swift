@@ -1,0 +1,78 @@
+import Foundation
+import SQLKit
+
+/// What a product page shows besides the product row, in one statement: its variants with their
+/// free stock, their options and its images. With the product row that makes a product detail two
+/// round trips, whatever the catalogue's size (each branch looks rows up by `product_id`).
+struct ProductDetailReader {
+    let sql: any SQLDatabase
+
+    struct VariantRow {
+        var id: UUID
+        var sku: String
+        var title: String
+        var price: Money
+        var compareAtAmount: Int64?
+        var weightGrams: Int
+        var position: Int
+        /// Free stock (on hand minus reserved); 0 without a stock row.
+        var available: Int
+    }
+
+    struct ImageRow {
+        var storageKey: String
+        var alt: String
+        var position: Int
+    }
+
+    struct Parts {
+        /// In position order.
+        var variants: [VariantRow] = []
+        var options: [UUID: [String: String]] = [:]
+        /// In position order; empty unless asked for.
+        var images: [ImageRow] = []
+    }
+
+    func parts(of productID: UUID, withImages: Bool) async throws -> Parts {
+        var statement: SQLQueryString = """
+            SELECT 'variant' AS kind, v.id AS id, v.sku AS a, v.title AS b, v.currency AS c, v.price_amount AS amount,
+                v.compare_at_amount AS compare_at, v.weight_grams AS weight, v.position AS position,
+                \(InventoryReadModel.freeStock(variant: "v.id")) AS available
+            FROM variants v WHERE v.product_id = \(bind: productID)
+            UNION ALL SELECT 'option', o.variant_id, o.name, o.value, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM variant_options o WHERE o.product_id = \(bind: productID)
+            """
+        if withImages {
+            statement += """
+                 UNION ALL SELECT 'image', im.id, im.storage_key, im.alt, NULL, NULL, NULL, NULL, im.position, NULL
+                FROM product_images im WHERE im.product_id = \(bind: productID)
+                """
+        }
+        var parts = Parts()
+        for row in try await sql.raw(statement).all() {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let a = try row.decode(column: "a", as: String.self)
+            let b = try row.decode(column: "b", as: String.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "variant":
+                parts.variants.append(
+                    VariantRow(
+                        id: id, sku: a, title: b,
+                        price: Money(
+                            amount: try row.decode(column: "amount", as: Int64.self),
+                            currency: try row.decode(column: "c", as: String.self)),
+                        compareAtAmount: try row.decode(column: "compare_at", as: Int64?.self),
+                        weightGrams: try row.decode(column: "weight", as: Int.self),
+                        position: try row.decode(column: "position", as: Int.self),
+                        available: max(0, try row.decode(column: "available", as: Int?.self) ?? 0)))
+            case "option": parts.options[id, default: [:]][a] = b
+            default:
+                parts.images.append(
+                    ImageRow(storageKey: a, alt: b, position: try row.decode(column: "position", as: Int.self)))
+            }
+        }
+        parts.variants.sort { $0.position < $1.position }
+        parts.images.sort { $0.position < $1.position }
+        return parts
+    }
+}
