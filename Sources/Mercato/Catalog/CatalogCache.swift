@@ -31,6 +31,7 @@ final class CatalogCache: Sendable {
     private let categories = NIOLockedValueBox<
         (version: Int, loadedAt: ContinuousClock.Instant, index: CategoryIndex)?
     >(nil)
+    private let categoryLoad = NIOLockedValueBox<(version: Int, task: Task<CategoryIndex, any Error>)?>(nil)
 
     init(
         cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1),
@@ -92,14 +93,22 @@ final class CatalogCache: Sendable {
 
     /// The category tree of the current catalogue version, held in process: every product page,
     /// listing and breadcrumb needs it, and it changes only with the catalogue. Reloaded when the
-    /// version moves, and at least every `ttl` like any cached read.
-    func categoryIndex(load: () async throws -> CategoryIndex) async throws -> CategoryIndex {
+    /// version moves, and at least every `ttl` like any cached read. Requests that miss together
+    /// share one load, so a version change under load costs one read of the tree, not one each.
+    func categoryIndex(load: @escaping @Sendable () async throws -> CategoryIndex) async throws -> CategoryIndex {
         let current = try await counter(Self.versionKey, refresh: versionRefresh)
         let now = ContinuousClock.now
         if let held = categories.withLockedValue({ $0 }), held.version == current, now - held.loadedAt < ttl {
             return held.index
         }
-        let index = try await load()
+        let loading = categoryLoad.withLockedValue { inFlight in
+            if let inFlight, inFlight.version == current { return inFlight.task }
+            let task = Task { try await load() }
+            inFlight = (current, task)
+            return task
+        }
+        defer { categoryLoad.withLockedValue { if $0?.task == loading { $0 = nil } } }
+        let index = try await loading.value
         categories.withLockedValue { $0 = (current, now, index) }
         return index
     }

@@ -15,7 +15,7 @@ struct CategoryIndexCacheTests {
         let cache = CatalogCache(cache: MemoryCache(), versionRefresh: .zero)
         let loads = NIOLockedValueBox(0)
         let tree = NIOLockedValueBox([Self.shoes])
-        let load: () async throws -> CategoryIndex = {
+        let load: @Sendable () async throws -> CategoryIndex = {
             loads.withLockedValue { $0 += 1 }
             return CategoryIndex(nodes: tree.withLockedValue { $0 })
         }
@@ -28,6 +28,25 @@ struct CategoryIndexCacheTests {
         // verify
         #expect(loads.withLockedValue { $0 } == 2)
         #expect(afterWrite.node(slug: "hats") != nil)
+    }
+
+    @Test func requestsThatMissTogetherShareOneLoad() async throws {
+        // setup: a slow loader that counts its database reads
+        let cache = CatalogCache(cache: MemoryCache(), versionRefresh: .zero)
+        let loads = NIOLockedValueBox(0)
+        let load: @Sendable () async throws -> CategoryIndex = {
+            loads.withLockedValue { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(200))
+            return CategoryIndex(nodes: [Self.shoes])
+        }
+        // act: twenty requests arrive while the tree is cold
+        let found = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<20 { group.addTask { try await cache.categoryIndex(load: load).node(slug: "shoes") != nil } }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        // verify: every request got the tree, read once
+        #expect(found == Array(repeating: true, count: 20))
+        #expect(loads.withLockedValue { $0 } == 1)
     }
 
     @Test func aCommandRetiresWhatServingProcessesHold() async throws {

@@ -107,8 +107,8 @@ import Vapor
         return found
     }
 
-    @Test func productDetailListingsFacetsAndSearchUseIndexes() async throws {
-        guard TestServices.postgresEnabled else { return }
+    @Test(.enabled(if: TestServices.postgresEnabled))
+    func productDetailListingsFacetsAndSearchUseIndexes() async throws {
         try await CatalogFixtures.withCatalog(on: .postgres, Self.catalogue) { app in
             // setup: the catalogue read through a logger that keeps every statement
             let log = StatementLog()
