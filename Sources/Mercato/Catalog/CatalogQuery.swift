@@ -53,6 +53,17 @@ struct CatalogQuery: Hashable, Sendable {
         ].joined(separator: "&")
     }
 
+    /// What facet counts depend on: `cacheKey` without sort, page and page size, so every sort and
+    /// page of one filtered listing shares its facets.
+    var facetKey: String {
+        var filter = self
+        filter.sort = .relevance
+        filter.page = 1
+        filter.pageSize = Self.defaultPageSize
+        filter.includeFacets = true
+        return filter.cacheKey
+    }
+
     /// What retires its cached result besides catalogue writes: stock changes, when it filters on stock.
     var cacheScope: CatalogCache.Scope { inStockOnly ? .stockFiltered : .listing }
 

@@ -40,11 +40,31 @@ struct CatalogService {
             }
             categoryIDs = index.subtreeIDs(of: category.id)
         }
-        let hits = try await search.search(query, categoryIDs: categoryIDs, on: database)
+        let hits = try await hits(query, categoryIDs: categoryIDs)
         return CatalogDTO.ProductPage(
             items: try await summaries(ids: hits.productIDs), page: query.page, pageSize: query.pageSize,
             total: hits.total, totalPages: (hits.total + query.pageSize - 1) / query.pageSize, facets: hits.facets,
             correctedQuery: hits.correctedText)
+    }
+
+    /// The search engine's page, with facets shared by every sort and page of the same filter:
+    /// counting them reads the whole result (a top category's every option row), the page only
+    /// its first rows, and shoppers and crawlers walk sorts and pages far more than filters.
+    private func hits(_ query: CatalogQuery, categoryIDs: [UUID]?) async throws -> SearchHits {
+        guard query.includeFacets, let cache else {
+            return try await search.search(query, categoryIDs: categoryIDs, on: database)
+        }
+        let entry = try await cache.lookup("facets:\(query.facetKey)", scope: query.cacheScope)
+        if let stored = entry.hit, let facets = try? JSONDecoder().decode(CatalogDTO.Facets.self, from: stored) {
+            var pageOnly = query
+            pageOnly.includeFacets = false
+            var hits = try await search.search(pageOnly, categoryIDs: categoryIDs, on: database)
+            hits.facets = facets
+            return hits
+        }
+        let hits = try await search.search(query, categoryIDs: categoryIDs, on: database)
+        if let facets = hits.facets { try await entry.store(try JSONEncoder.api.encode(facets)) }
+        return hits
     }
 
     func suggestions(for prefix: String, limit: Int = 8) async throws -> CatalogDTO.Suggestions {
