@@ -21,12 +21,12 @@ struct CartLine: Sendable, Equatable {
 }
 
 enum CartContents {
-    /// The cart's lines, oldest first, priced from the catalogue.
+    /// The cart's lines, oldest first, priced from the catalogue, with live stock: one statement.
     static func lines(of cartID: UUID, on db: any Database) async throws -> [CartLine] {
         let rows = try await db.sql.raw(
             """
             SELECT v.id AS variant_id, v.sku, v.title AS variant_title, v.price_amount, v.currency, v.weight_grams,
-                   p.title AS product_title, p.slug, ci.quantity
+                   p.title AS product_title, p.slug, ci.quantity, \(InventoryReadModel.freeStock(variant: "v.id")) AS available
             FROM cart_items ci
             JOIN variants v ON v.id = ci.variant_id
             JOIN products p ON p.id = v.product_id
@@ -34,11 +34,9 @@ enum CartContents {
             ORDER BY ci.added_at, v.sku
             """
         ).all()
-        let variantIDs = try rows.map { try $0.decode(column: "variant_id", as: UUID.self) }
-        let available = try await InventoryService(db: db).availability(of: variantIDs)
-        return try zip(rows, variantIDs).map { row, variantID in
+        return try rows.map { row in
             CartLine(
-                variantID: variantID,
+                variantID: try row.decode(column: "variant_id", as: UUID.self),
                 sku: try row.decode(column: "sku", as: String.self),
                 productTitle: try row.decode(column: "product_title", as: String.self),
                 variantTitle: try row.decode(column: "variant_title", as: String.self),
@@ -47,7 +45,7 @@ enum CartContents {
                 currency: try row.decode(column: "currency", as: String.self),
                 weightGrams: try row.decode(column: "weight_grams", as: Int.self),
                 quantity: try row.decode(column: "quantity", as: Int.self),
-                available: available[variantID] ?? 0)
+                available: try row.decode(column: "available", as: Int?.self) ?? 0)
         }
     }
 
@@ -59,14 +57,15 @@ enum CartContents {
         guard
             let row = try await db.sql.raw(
                 """
-                SELECT v.id, v.currency
+                SELECT v.id, v.currency, \(InventoryReadModel.freeStock(variant: "v.id")) AS available
                 FROM variants v JOIN products p ON p.id = v.product_id
                 WHERE v.sku = \(bind: sku) AND p.status = 'active'
                 """
             ).first()
         else { return nil }
-        let id = try row.decode(column: "id", as: UUID.self)
-        let available = try await InventoryService(db: db).availability(of: [id])[id] ?? 0
-        return (id, try row.decode(column: "currency", as: String.self), available)
+        return (
+            try row.decode(column: "id", as: UUID.self), try row.decode(column: "currency", as: String.self),
+            try row.decode(column: "available", as: Int?.self) ?? 0
+        )
     }
 }

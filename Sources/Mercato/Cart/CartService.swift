@@ -42,10 +42,10 @@ struct CartService {
     /// Adds `quantity` of `sku` to what the cart already holds.
     func add(sku: String, quantity: Int, to cart: Cart) async throws {
         guard 1...CartError.maximumQuantity ~= quantity else { throw CartError.invalidQuantity(quantity) }
-        let current = try await CartContents.lines(of: try cart.requireID(), on: db).first { $0.sku == sku }?.quantity
-        let total = (current ?? 0) + quantity
+        let lines = try await CartContents.lines(of: try cart.requireID(), on: db)
+        let total = (lines.first { $0.sku == sku }?.quantity ?? 0) + quantity
         guard total <= CartError.maximumQuantity else { throw CartError.invalidQuantity(total) }
-        try await store(sku: sku, quantity: total, in: cart)
+        try await store(sku: sku, quantity: total, in: cart, lines: lines)
     }
 
     /// Sets the quantity of `sku`; zero removes it.
@@ -58,24 +58,28 @@ struct CartService {
         }
     }
 
-    private func store(sku: String, quantity: Int, in cart: Cart) async throws {
+    /// - Parameter lines: the cart's lines when the caller has just read them.
+    private func store(sku: String, quantity: Int, in cart: Cart, lines known: [CartLine]? = nil) async throws {
         guard let variant = try await CartContents.sellableVariant(sku: sku, on: db) else {
             throw CartError.unknownSKU(String(sku.prefix(64)))
         }
         let cartID = try cart.requireID()
-        let lines = try await CartContents.lines(of: cartID, on: db)
+        let lines: [CartLine]
+        if let known { lines = known } else { lines = try await CartContents.lines(of: cartID, on: db) }
         if let other = lines.first, other.currency != variant.currency {
             throw CartError.currencyMismatch(sku: sku, cartCurrency: other.currency)
         }
         guard quantity <= variant.available else {
             throw CartError.insufficientStock(sku: sku, available: max(0, variant.available))
         }
-        if let item = try await CartItem.find(.init(cartID: cartID, variantID: variant.id), on: db) {
-            item.quantity = quantity
-            try await item.update(on: db)
-        } else {
-            try await CartItem(cartID: cartID, variantID: variant.id, quantity: quantity).create(on: db)
-        }
+        // One statement whether the line is new or not; a line keeps its place (`added_at`).
+        try await db.sql.raw(
+            """
+            INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
+            VALUES (\(bind: cartID), \(bind: variant.id), \(bind: quantity), \(bind: Date()))
+            ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity
+            """
+        ).run()
         cart.currency = variant.currency
         try await touch(cart)
     }
