@@ -117,12 +117,13 @@ struct CatalogService {
     /// `ProductDetailReader`'s one statement); the category tree is held in process.
     /// - Throws: 404 for an unknown, draft or archived product.
     func product(slug: String) async throws -> CatalogDTO.ProductDetail {
-        let product = try await activeProduct(slug: slug)
-        let productID = try product.requireID()
-        let parts = try await ProductDetailReader(sql: database.sql).parts(of: productID, withImages: true)
+        let reader = ProductDetailReader(sql: try database.sql)
+        let product = try await activeProduct(slug: slug, reader)
+        let productID = product.id
+        let parts = try await reader.parts(of: productID, withImages: true)
         let variants = Self.variantDTOs(parts)
         let index = try await categoryIndex()
-        let categoryID = product.$category.id
+        let categoryID = product.categoryID
         return CatalogDTO.ProductDetail(
             id: productID, slug: product.slug, title: product.title, description: product.description,
             brand: product.brand, attributes: product.attributes,
@@ -130,26 +131,24 @@ struct CatalogService {
             breadcrumbs: categoryID.map { index.breadcrumbs(of: $0) } ?? [],
             images: parts.images.map { CatalogDTO.Image(url: storage.publicURL(for: $0.storageKey), alt: $0.alt) },
             options: Self.options(of: variants), variants: variants,
-            price: Money(amount: product.priceMin, currency: product.currency),
-            priceMax: product.priceMax > product.priceMin
-                ? Money(amount: product.priceMax, currency: product.currency) : nil,
+            price: product.priceMin,
+            priceMax: product.priceMax.amount > product.priceMin.amount ? product.priceMax : nil,
             inStock: variants.contains { $0.stock.available > 0 })
     }
 
     /// Variants with live stock: only what the variant list needs, no images or breadcrumbs.
     func variants(slug: String) async throws -> CatalogDTO.VariantList {
-        let product = try await activeProduct(slug: slug)
-        let parts = try await ProductDetailReader(sql: database.sql).parts(
-            of: try product.requireID(), withImages: false)
+        let reader = ProductDetailReader(sql: try database.sql)
+        let product = try await activeProduct(slug: slug, reader)
+        let parts = try await reader.parts(of: product.id, withImages: false)
         return CatalogDTO.VariantList(productSlug: product.slug, variants: Self.variantDTOs(parts))
     }
 
     /// - Throws: 404 for an unknown, draft or archived product.
-    private func activeProduct(slug: String) async throws -> Product {
-        guard
-            let product = try await Product.query(on: database).filter(\.$slug == slug).filter(\.$status == .active)
-                .first()
-        else { throw CatalogError.unknownProduct(slug) }
+    private func activeProduct(
+        slug: String, _ reader: ProductDetailReader
+    ) async throws -> ProductDetailReader.ProductRow {
+        guard let product = try await reader.activeProduct(slug: slug) else { throw CatalogError.unknownProduct(slug) }
         return product
     }
 

@@ -7,6 +7,45 @@ import SQLKit
 struct ProductDetailReader {
     let sql: any SQLDatabase
 
+    /// The product row a page shows: only its columns, decoded without the model's reflection.
+    struct ProductRow {
+        var id: UUID
+        var slug: String
+        var title: String
+        var description: String
+        var brand: String
+        var attributesJSON: String
+        var categoryID: UUID?
+        var priceMin: Money
+        var priceMax: Money
+
+        var attributes: [String: String] {
+            (try? JSONDecoder().decode([String: String].self, from: Data(attributesJSON.utf8))) ?? [:]
+        }
+    }
+
+    /// The active product with this slug; nil for unknown, draft and archived ones.
+    func activeProduct(slug: String) async throws -> ProductRow? {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT id, slug, title, description, brand, attributes, category_id, currency, price_min, price_max
+                FROM products WHERE slug = \(bind: slug) AND status = \(bind: Product.Status.active.rawValue)
+                """
+            ).first()
+        else { return nil }
+        let currency = try row.decode(column: "currency", as: String.self)
+        return ProductRow(
+            id: try row.decode(column: "id", as: UUID.self), slug: try row.decode(column: "slug", as: String.self),
+            title: try row.decode(column: "title", as: String.self),
+            description: try row.decode(column: "description", as: String.self),
+            brand: try row.decode(column: "brand", as: String.self),
+            attributesJSON: try row.decode(column: "attributes", as: String.self),
+            categoryID: try row.decode(column: "category_id", as: UUID?.self),
+            priceMin: Money(amount: try row.decode(column: "price_min", as: Int64.self), currency: currency),
+            priceMax: Money(amount: try row.decode(column: "price_max", as: Int64.self), currency: currency))
+    }
+
     struct VariantRow {
         var id: UUID
         var sku: String
