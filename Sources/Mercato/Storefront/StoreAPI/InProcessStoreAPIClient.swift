@@ -26,9 +26,16 @@ struct InProcessStoreAPIClient: StoreAPIClient {
         try await cached("categories", .catalogue) { try await catalog.categoryTree() }
     }
 
+    /// A hit is decoded from the cache; a miss returns the value it computed, stored for the API
+    /// and other instances but not decoded back (a page read from a cold cache would otherwise
+    /// pay for JSON both ways).
     private func cached<Value: Codable>(
         _ key: String, _ scope: CatalogCache.Scope, _ produce: () async throws -> Value
     ) async throws -> Value {
-        try JSONDecoder().decode(Value.self, from: try await cache.json(key, scope: scope, produce: produce))
+        let entry = try await cache.lookup(key, scope: scope)
+        if let hit = entry.hit { return try JSONDecoder().decode(Value.self, from: hit) }
+        let value = try await produce()
+        try await entry.store(try JSONEncoder.api.encode(value))
+        return value
     }
 }
