@@ -9,10 +9,15 @@ import Vapor
 /// a delay that doubles with every failure (by default 1 s, 2 s, 4 s … up to 30 s),
 /// which makes guessing one password hopeless while the customer can always get in within
 /// seconds. Guessing across many accounts is what the per-address limit stops.
+///
+/// When the cache can't count (Redis down), sign-in goes on unthrottled and says so in the log,
+/// like the request throttle: customers can still get in, and the edge's per-address rate rule
+/// and the cost of a bcrypt check still bound a guessing run meanwhile.
 struct LoginThrottle {
     let cache: any Cache
     let settings: CheckoutSettings
     var now: @Sendable () -> Date = { Date() }
+    var logger = Logger(label: "mercato.login-throttle")
 
     private var window: Duration { .seconds(settings.loginThrottleMinutes * 60) }
 
@@ -24,15 +29,28 @@ struct LoginThrottle {
             let wait = until - now().timeIntervalSince1970
             if wait > 0 { throw CustomerError.tooManyAttempts(retryAfterSeconds: Int(wait.rounded(.up))) }
         }
-        let client = try await cache.increment(Self.addressKey(address), by: 0, expiresIn: window)
+        let client: Int
+        do {
+            client = try await cache.increment(Self.addressKey(address), by: 0, expiresIn: window)
+        } catch {
+            logger.warning(
+                "sign-in attempts can't be counted; letting this one through", metadata: ["error": "\(error)"])
+            return
+        }
         if client >= settings.loginAttemptsPerAddress {
             throw CustomerError.tooManyAttempts(retryAfterSeconds: settings.loginThrottleMinutes * 60)
         }
     }
 
     func recordFailure(email: String, address: String) async throws {
-        let failures = try await cache.increment(Self.accountKey(email), by: 1, expiresIn: window)
-        _ = try await cache.increment(Self.addressKey(address), by: 1, expiresIn: window)
+        let failures: Int
+        do {
+            failures = try await cache.increment(Self.accountKey(email), by: 1, expiresIn: window)
+            _ = try await cache.increment(Self.addressKey(address), by: 1, expiresIn: window)
+        } catch {
+            logger.warning("a failed sign-in couldn't be counted", metadata: ["error": "\(error)"])
+            return
+        }
         guard failures >= settings.loginAttemptsPerAccount else { return }
         let seconds = Self.delay(afterFailures: failures, settings: settings)
         let until = now().timeIntervalSince1970 + Double(seconds)

@@ -104,6 +104,46 @@ final class DisposableRedis {
     }
 }
 
+/// Counting needs Redis; a customer signing in or checking out doesn't: with Redis gone both still
+/// answer, never a 500.
+@Suite(.enabled(if: TestServices.redisEnabled), .serialized) struct CacheOutageCommerceTests {
+    @Test func signInAndCheckoutWorkWhileRedisIsDown() async throws {
+        // setup: a shop on a Redis of its own, and a customer
+        let redis = try DisposableRedis()
+        try await redis.start()
+        var settings = try TestSupport.settings()
+        settings.adapters.cache = .redis
+        settings.redis.host = "127.0.0.1"
+        settings.redis.port = redis.port
+        try await TestSupport.withApp(settings, migrate: false) { app in
+            try await app.autoMigrate()
+            try await CatalogFixtures.insert([CatalogFixtures.product("Court Sneakers", stock: 1)], into: app)
+            _ = try await DemoCommerceSeeder(database: app.db).run()
+            let account = ["email": "ana@example.com", "password": "correct horse battery", "name": "Ana"]
+            let (registered, _) = try await CommerceFixtures.send(app, .POST, "/api/v1/customers", json: account)
+            #expect(registered == .created)
+            let cart = try await CommerceFixtures.createCart(app)
+            try await CommerceFixtures.add(app, cart, sku: "SKU-court-sneakers", quantity: 1)
+
+            // act: Redis goes away; a wrong password, the right one, and a checkout that sells out
+            redis.stop()
+            let login = { (password: String) in
+                try await CommerceFixtures.send(
+                    app, .POST, "/api/v1/auth/login", json: ["email": "ana@example.com", "password": password])
+            }
+            let wrong = try await login("wrong password here")
+            let right = try await login("correct horse battery")
+            let placed = try await CommerceFixtures.checkout(app, cart)
+
+            // verify
+            #expect(wrong.0 == .unauthorized)
+            #expect(right.0 == .ok)
+            #expect(placed.status == .created)
+            #expect(try await CommerceFixtures.stock(app, sku: "SKU-court-sneakers") == (1, 1))
+        }
+    }
+}
+
 /// Two instances sharing Redis never serve a catalogue older than the version-refresh bound.
 @Suite(.enabled(if: TestServices.redisEnabled), .serialized) struct SharedCacheInvalidationTests {
     @Test func anUpdateOnOneInstanceIsSeenByAnother() async throws {
