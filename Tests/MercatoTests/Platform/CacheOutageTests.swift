@@ -41,6 +41,20 @@ final class DisposableRedis {
         process = nil
     }
 
+    /// An app on a migrated in-memory database whose cache is a Redis of its own, running.
+    static func withMigratedApp(_ body: (Application, DisposableRedis) async throws -> Void) async throws {
+        let redis = try DisposableRedis()
+        try await redis.start()
+        var settings = try TestSupport.settings()
+        settings.adapters.cache = .redis
+        settings.redis.host = "127.0.0.1"
+        settings.redis.port = redis.port
+        try await TestSupport.withApp(settings, migrate: false) { app in
+            try await app.autoMigrate()
+            try await body(app, redis)
+        }
+    }
+
     deinit {
         stop()
         try? FileManager.default.removeItem(at: directory)
@@ -60,14 +74,7 @@ final class DisposableRedis {
 
     @Test func catalogueSurvivesRedisStoppingAndResumesAfterward() async throws {
         // setup
-        let redis = try DisposableRedis()
-        try await redis.start()
-        var settings = try TestSupport.settings()
-        settings.adapters.cache = .redis
-        settings.redis.host = "127.0.0.1"
-        settings.redis.port = redis.port
-        try await TestSupport.withApp(settings, migrate: false) { app in
-            try await app.autoMigrate()
+        try await DisposableRedis.withMigratedApp { app, redis in
             try await CatalogFixtures.insert([CatalogFixtures.product("Court Sneakers")], into: app)
             try await app.testing().test(.GET, "/api/v1/products") { #expect($0.status == .ok) }
             let before = try await readiness(app)
@@ -109,14 +116,7 @@ final class DisposableRedis {
 @Suite(.enabled(if: TestServices.redisEnabled), .serialized) struct CacheOutageCommerceTests {
     @Test func signInAndCheckoutWorkWhileRedisIsDown() async throws {
         // setup: a shop on a Redis of its own, and a customer
-        let redis = try DisposableRedis()
-        try await redis.start()
-        var settings = try TestSupport.settings()
-        settings.adapters.cache = .redis
-        settings.redis.host = "127.0.0.1"
-        settings.redis.port = redis.port
-        try await TestSupport.withApp(settings, migrate: false) { app in
-            try await app.autoMigrate()
+        try await DisposableRedis.withMigratedApp { app, redis in
             try await CatalogFixtures.insert([CatalogFixtures.product("Court Sneakers", stock: 1)], into: app)
             _ = try await DemoCommerceSeeder(database: app.db).run()
             let account = ["email": "ana@example.com", "password": "correct horse battery", "name": "Ana"]
