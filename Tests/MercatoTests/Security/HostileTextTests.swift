@@ -48,4 +48,21 @@ import VaporTesting
         #expect(TextPolicy.problem(in: "Ana\u{0}") == "contains a control character (U+0000)")
         #expect(TextPolicy.problem(in: "\u{202E}") == "contains a bidirectional override (U+202E)")
     }
+
+    @Test func onlyBodiesThatCouldHoldRefusedTextAreParsedTwice() throws {
+        // setup: bodies as clients send them, and every way JSON can spell refused text
+        let scan = { (json: String) in TextPolicy.mayBreakPolicy(json: ByteBuffer(string: json).readableBytesView) }
+        let plain = [
+            #"{"name":"Ana Müller 李娜 👩🏽‍💻","line1":"Hauptstraße 1\n","path":"C:\\users"}"#,
+            #"{"text":"a \\u0000 is not an escape here","quote":"\"","n":42}"#,
+        ]
+        let suspicious = [
+            #"{"name":"Ana\u0000"}"#, #"{"name":"\u202e"}"#, "{\"name\":\"a\u{7F}\"}", "{\"name\":\"\u{85}\"}",
+            "{\"name\":\"\u{202A}x\"}", "{\"name\":\"\u{2069}\"}", "{\"name\":\"\u{1}\"}",
+            #"{"name":"\\\u0000"}"#,
+        ]
+        // verify
+        for body in plain { #expect(!scan(body), "\(body)") }
+        for body in suspicious { #expect(scan(body), "\(body)") }
+    }
 }

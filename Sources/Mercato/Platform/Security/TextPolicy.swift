@@ -23,6 +23,29 @@ enum TextPolicy {
         return nil
     }
 
+    /// Whether a raw JSON body could hold text the policy refuses: a control byte, DEL, the UTF-8
+    /// of a C1 control or a bidirectional override, or any `\u` escape (which can spell them).
+    /// False means no string in it can break the policy, so the body needn't be parsed to check.
+    static func mayBreakPolicy(json bytes: ByteBufferView) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case 0x09, 0x0A, 0x0D: break
+            case 0x00...0x1F, 0x7F: return true
+            case 0x75 where previous == 0x5C: return true  // \u
+            case 0x80...0x9F where previous == 0xC2: return true  // C1 controls
+            case 0xAA...0xAE where previous == 0x80 && beforePrevious == 0xE2: return true  // U+202A…202E
+            case 0xA6...0xA9 where previous == 0x81 && beforePrevious == 0xE2: return true  // U+2066…2069
+            default: break
+            }
+            // An escaped backslash can't start an escape: `\\u` is a backslash and a `u`.
+            beforePrevious = previous
+            previous = byte == 0x5C && previous == 0x5C ? 0 : byte
+        }
+        return false
+    }
+
     /// Throws `InvalidField` when `text` breaks the policy.
     static func check(_ text: some StringProtocol, field: String) throws {
         if let problem = problem(in: text) { throw InvalidField(name: field, problem: problem) }
@@ -70,8 +93,9 @@ extension String {
     fileprivate var leftPadded: String { String(repeating: "0", count: Swift.max(0, 4 - count)) + self }
 }
 
-/// Vapor's JSON body decoder behind the text policy: a body is parsed once more, as plain JSON,
-/// and every string in it checked before it is decoded into the route's type.
+/// Vapor's JSON body decoder behind the text policy: a body that could hold refused text is parsed
+/// once more, as plain JSON, and every string in it checked before it is decoded into the route's
+/// type.
 struct PolicedJSONDecoder: ContentDecoder {
     let base = JSONDecoder.custom(dates: .iso8601)
 
@@ -82,16 +106,20 @@ struct PolicedJSONDecoder: ContentDecoder {
     func decode<D: Decodable>(
         _ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders, userInfo: [CodingUserInfoKey: any Sendable]
     ) throws -> D {
-        // Malformed JSON is left to the real decoder, which says where it broke.
-        let document = try? JSONSerialization.jsonObject(
-            with: Data(body.readableBytesView), options: [.fragmentsAllowed])
-        if let document { try TextPolicy.check(json: document) }
+        // Malformed JSON is left to the real decoder, which says where it broke. A body with no
+        // byte that could spell refused text (nearly all of them) isn't parsed a second time.
+        let parse = {
+            try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
+        }
+        if TextPolicy.mayBreakPolicy(json: body.readableBytesView), let document = parse() {
+            try TextPolicy.check(json: document)
+        }
         do {
             return try base.decode(decodable, from: body, headers: headers, userInfo: userInfo)
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && document != nil {
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             // Foundation calls a well-formed document "not valid JSON" when a number doesn't fit
             // its field; every number of this API is a whole number within Int64.
-            if let document, let (path, problem) = BodyProblem.unfitNumber(in: document) {
+            if let document = parse(), let (path, problem) = BodyProblem.unfitNumber(in: document) {
                 throw InvalidField(name: path, problem: problem)
             }
             throw DecodingError.dataCorrupted(context)
