@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// Catalogue read results, cached as encoded JSON under a catalogue-wide version and, for what
@@ -28,10 +29,9 @@ final class CatalogCache: Sendable {
     /// How long a listing may show a product in stock after it sold out (or the reverse).
     let listingStockBound: Duration
     private let counters = NIOLockedValueBox<[String: (value: Int, readAt: ContinuousClock.Instant)]>([:])
-    private let categories = NIOLockedValueBox<
-        (version: Int, loadedAt: ContinuousClock.Instant, index: CategoryIndex)?
-    >(nil)
-    private let categoryLoad = NIOLockedValueBox<(version: Int, task: Task<CategoryIndex, any Error>)?>(nil)
+    private let categories: VersionedHold<Int, CategoryIndex>
+    /// The listing index, reloaded when the catalogue version moves.
+    private let listings: VersionedHold<Int, ListingCatalogue>
 
     init(
         cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1),
@@ -41,6 +41,8 @@ final class CatalogCache: Sendable {
         self.ttl = ttl
         self.versionRefresh = versionRefresh
         self.listingStockBound = min(ttl, listingStockBound)
+        categories = VersionedHold(maxAge: ttl)
+        listings = VersionedHold(maxAge: ttl)
     }
 
     /// What a cached read shows besides catalogue content, which decides what else retires it.
@@ -96,21 +98,21 @@ final class CatalogCache: Sendable {
     /// version moves, and at least every `ttl` like any cached read. Requests that miss together
     /// share one load, so a version change under load costs one read of the tree, not one each.
     func categoryIndex(load: @escaping @Sendable () async throws -> CategoryIndex) async throws -> CategoryIndex {
-        let current = try await counter(Self.versionKey, refresh: versionRefresh)
-        let now = ContinuousClock.now
-        if let held = categories.withLockedValue({ $0 }), held.version == current, now - held.loadedAt < ttl {
-            return held.index
+        try await categories.value(for: try await counter(Self.versionKey, refresh: versionRefresh), load: load)
+    }
+
+    /// The listing index of the current catalogue version with the in-stock flags of the current
+    /// stock counter: every listing without search text is answered from it in process (see
+    /// `ListingIndex`). A catalogue write reloads it whole; a product selling out or coming back
+    /// reloads only the flags.
+    func listingIndex(from sql: any SQLDatabase) async throws -> ListingIndex {
+        let version = try await counter(Self.versionKey, refresh: versionRefresh)
+        let stock = try await counter(Self.stockVersionKey, refresh: versionRefresh)
+        let catalogue = try await listings.value(for: version) { [ttl] in
+            try await ListingCatalogue.load(from: sql, maxAge: ttl)
         }
-        let loading = categoryLoad.withLockedValue { inFlight in
-            if let inFlight, inFlight.version == current { return inFlight.task }
-            let task = Task { try await load() }
-            inFlight = (current, task)
-            return task
-        }
-        defer { categoryLoad.withLockedValue { if $0?.task == loading { $0 = nil } } }
-        let index = try await loading.value
-        categories.withLockedValue { $0 = (current, now, index) }
-        return index
+        let inStock = try await catalogue.stock.value(for: stock) { try await catalogue.loadInStock(from: sql) }
+        return ListingIndex(catalogue: catalogue, inStock: inStock)
     }
 
     /// Call after any catalogue write that isn't only stock.

@@ -50,7 +50,12 @@ struct CatalogService {
     /// The search engine's page, with facets shared by every sort and page of the same filter:
     /// counting them reads the whole result (a top category's every option row), the page only
     /// its first rows, and shoppers and crawlers walk sorts and pages far more than filters.
+    ///
+    /// Without search text, with a cache, the held `ListingIndex` answers instead of the database.
     private func hits(_ query: CatalogQuery, categoryIDs: [UUID]?) async throws -> SearchHits {
+        if query.terms.isEmpty, let cache {
+            return try await cache.listingIndex(from: database.sql).hits(for: query, categoryIDs: categoryIDs)
+        }
         guard query.includeFacets, let cache else {
             return try await search.search(query, categoryIDs: categoryIDs, on: database)
         }

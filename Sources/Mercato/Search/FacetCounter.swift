@@ -47,11 +47,8 @@ struct FacetCounter {
             }
         }
         // Branches of a UNION come back in no promised order; each carries what sorts it.
-        let byCount: (CatalogDTO.FacetValue, CatalogDTO.FacetValue) -> Bool = {
-            $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label
-        }
         let facets = CatalogDTO.Facets(
-            categories: categories.sorted(by: byCount), brands: brands.sorted(by: byCount),
+            categories: Self.mostFrequent(categories), brands: Self.mostFrequent(brands),
             priceBands: Self.priceBands(bands), options: Self.optionFacets(options))
         return (page.sorted { $0.position < $1.position }.map(\.id), total, facets)
     }
@@ -95,7 +92,13 @@ struct FacetCounter {
             """
     }
 
-    private static func priceBands(_ counts: [Int: Int]) -> [CatalogDTO.PriceBand] {
+    /// The `facetLimit` most frequent values, ties by label.
+    static func mostFrequent(_ values: [CatalogDTO.FacetValue]) -> [CatalogDTO.FacetValue] {
+        Array(values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label }.prefix(facetLimit))
+    }
+
+    /// Counts per band index as the bands a facet shows, empty bands left out.
+    static func priceBands(_ counts: [Int: Int]) -> [CatalogDTO.PriceBand] {
         let edges = priceEdges
         return edges.indices.compactMap { index in
             guard let count = counts[index], count > 0 else { return nil }
@@ -105,7 +108,7 @@ struct FacetCounter {
     }
 
     /// Option names in alphabetical order, each with its values the most frequent first.
-    private static func optionFacets(_ values: [(name: String, value: CatalogDTO.FacetValue)]) -> [CatalogDTO
+    static func optionFacets(_ values: [(name: String, value: CatalogDTO.FacetValue)]) -> [CatalogDTO
         .OptionFacet]
     {
         let sorted = values.sorted {

@@ -6,16 +6,17 @@ import Vapor
 
 @testable import Mercato
 
-/// Facet counts read the whole filtered result; sorts and pages of one filter share them.
+/// A search's facet counts read its whole result; sorts and pages of one search share them.
+/// (Listings without text count theirs in process: `ListingIndexTests`.)
 @Suite(.serialized) struct FacetSharingTests {
     @Test(arguments: DatabaseBackend.available)
     func everySortAndPageOfOneFilterSharesItsFacets(on backend: DatabaseBackend) async throws {
         try await CatalogFixtures.withCatalog(on: backend, ProductDetailRoundTripTests.catalogue) { app in
-            // setup: the first sort of the shoes listing counted its facets
+            // setup: the first sort of a search in shoes counted its facets
             let catalog = CatalogService(
                 database: app.db, search: app.searchEngine, storage: app.objectStorage, cache: app.catalogCache)
             let first = try await catalog.list(
-                try CatalogQuery(parameters: ["category": "shoes", "facets": "true", "sort": "newest"]))
+                try CatalogQuery(parameters: ["q": "fine", "category": "shoes", "facets": "true", "sort": "newest"]))
             let log = QueryPlanTests.StatementLog()
             app.logger = Logger(label: "statements") { _ in log }
             let counted = CatalogService(
@@ -23,10 +24,11 @@ import Vapor
             // act: another sort and another page size of the same filter, and a different filter
             let byPrice = try await counted.list(
                 try CatalogQuery(parameters: [
-                    "category": "shoes", "facets": "true", "sort": "price_asc", "pageSize": "1",
+                    "q": "fine", "category": "shoes", "facets": "true", "sort": "price_asc", "pageSize": "1",
                 ]))
             let sharedStatements = log.all
-            let boots = try await counted.list(try CatalogQuery(parameters: ["category": "boots", "facets": "true"]))
+            let boots = try await counted.list(
+                try CatalogQuery(parameters: ["q": "fine", "category": "boots", "facets": "true"]))
             app.logger = Logger(label: "tests")
             // verify: the same facets without reading the options again; a new filter counts its own
             #expect(byPrice.facets == first.facets)
