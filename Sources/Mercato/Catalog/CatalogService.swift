@@ -51,10 +51,14 @@ struct CatalogService {
     /// counting them reads the whole result (a top category's every option row), the page only
     /// its first rows, and shoppers and crawlers walk sorts and pages far more than filters.
     ///
-    /// Without search text, with a cache, the held `ListingIndex` answers instead of the database.
+    /// With a cache, the held `ListingIndex` answers instead of the database: every listing, and
+    /// every search whose engine can list its text matches.
     private func hits(_ query: CatalogQuery, categoryIDs: [UUID]?) async throws -> SearchHits {
-        if query.terms.isEmpty, let cache {
+        if let cache, query.terms.isEmpty {
             return try await cache.listingIndex(from: database.sql).hits(for: query, categoryIDs: categoryIDs)
+        }
+        if let cache, let engine = search as? any TextMatchListing {
+            return try await indexedSearch(query, categoryIDs: categoryIDs, engine: engine, cache: cache)
         }
         guard query.includeFacets, let cache else {
             return try await search.search(query, categoryIDs: categoryIDs, on: database)
@@ -69,6 +73,29 @@ struct CatalogService {
         }
         let hits = try await search.search(query, categoryIDs: categoryIDs, on: database)
         if let facets = hits.facets { try await entry.store(try JSONEncoder.api.encode(facets)) }
+        return hits
+    }
+
+    /// A search answered by the `ListingIndex` over the engine's matches, with the engine's typo
+    /// correction when nothing matched the filters, as `DatabaseSearchEngine.search` corrects.
+    private func indexedSearch(
+        _ query: CatalogQuery, categoryIDs: [UUID]?, engine: any TextMatchListing, cache: CatalogCache
+    ) async throws -> SearchHits {
+        let index = try await cache.listingIndex(from: database.sql)
+        let memo = index.catalogue.textMatches
+        let terms = query.terms
+        let matching = try await memo.matches(terms) {
+            index.catalogue.ranked(try await engine.matches(terms, on: database))
+        }
+        var hits = index.hits(for: query, categoryIDs: categoryIDs, matching: matching)
+        guard hits.total == 0 else { return hits }
+        let corrected = try await memo.corrected(terms) { try await engine.corrected(terms, on: database) }
+        guard corrected != terms else { return hits }
+        let correctedMatching = try await memo.matches(corrected) {
+            index.catalogue.ranked(try await engine.matches(corrected, on: database))
+        }
+        hits = index.hits(for: query, categoryIDs: categoryIDs, matching: correctedMatching)
+        hits.correctedText = corrected.joined(separator: " ")
         return hits
     }
 

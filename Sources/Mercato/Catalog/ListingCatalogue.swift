@@ -33,8 +33,12 @@ final class ListingCatalogue: Sendable {
     let newest: [Int32]
     let priceAscending: [Int32]
     let priceDescending: [Int32]
+    /// Per position, its index in `newest`: how relevance breaks ties between equal ranks.
+    let newestRanks: [Int32]
     /// Which positions are in stock, held under the stock counter.
     let stock: VersionedHold<Int, [Bool]>
+    /// Recent search words' matches, ranked against this catalogue.
+    let textMatches = TextMatchMemo()
 
     private init(_ built: Builder, maxAge: Duration) {
         (ids, positions, categoryCodes, categories) = (
@@ -43,6 +47,9 @@ final class ListingCatalogue: Sendable {
         (categoryCodeByID, brandCodes, brands) = (built.categoryCodeByID, built.brandCodes, built.brands)
         (brandCodeByName, prices, featured) = (built.brandCodeByName, built.prices, built.featured)
         (newest, priceAscending, priceDescending) = (built.newest, built.priceAscending, built.priceDescending)
+        var newestRanks = [Int32](repeating: 0, count: built.newest.count)
+        for (rank, position) in built.newest.enumerated() { newestRanks[Int(position)] = Int32(rank) }
+        self.newestRanks = newestRanks
         var starts: [Int32] = [0]
         starts.reserveCapacity(built.ids.count + 1)
         var codes: [Int32] = []
@@ -165,6 +172,23 @@ final class ListingCatalogue: Sendable {
         for row in rows { try built.add(product: row) }
         for row in optionRows { try built.add(option: row) }
         return ListingCatalogue(built, maxAge: maxAge)
+    }
+
+    /// The positions of `matches` in relevance order: best rank first, equal ranks newest first,
+    /// as `ProductFilter.order` sorts them. Products this catalogue doesn't hold (made active since
+    /// it was loaded) are left out, as listings leave them out until the version moves.
+    func ranked(_ matches: TextMatches) -> [Int32] {
+        var scored: [(position: Int32, rank: Double)] = []
+        scored.reserveCapacity(matches.productIDs.count)
+        for (id, rank) in zip(matches.productIDs, matches.ranks) {
+            if let position = positions[id] { scored.append((position, rank)) }
+        }
+        let higherIsBetter = matches.higherRankIsBetter
+        scored.sort { lhs, rhs in
+            if lhs.rank != rhs.rank { return higherIsBetter ? lhs.rank > rhs.rank : lhs.rank < rhs.rank }
+            return newestRanks[Int(lhs.position)] < newestRanks[Int(rhs.position)]
+        }
+        return scored.map(\.position)
     }
 
     /// Which positions are in stock now (one statement, listing the few that aren't).

@@ -1,32 +1,45 @@
 import Foundation
 
-/// A listing without search text answered in process: the filter, sort, page, total and facets of
+/// A listing answered in process: the filter, sort, page, total and facets of
 /// `FacetCounter`'s statement, computed over `ListingCatalogue` by one pass over a permutation
 /// instead of reading the whole result from the database. At 100,000 products a top category's
 /// facets read 25,000 products and 130,000 option rows per miss (0.8 s); here they cost one walk of
-/// an array. Only the page's product cards are then read from the database.
+/// an array. Only the page's product cards are then read from the database. A search's words are
+/// matched by the engine (`TextMatchListing`); the index then only walks what they matched.
 struct ListingIndex {
     let catalogue: ListingCatalogue
     /// Per position, from the stock counter's load.
     let inStock: [Bool]
 
-    /// The page of `query` (which must have no search text) within `categoryIDs`, as the search
-    /// engine would answer it.
-    func hits(for query: CatalogQuery, categoryIDs: [UUID]?) -> SearchHits {
+    /// The page of `query` within `categoryIDs`, as the search engine would answer it.
+    /// - Parameter matching: for a query with search text, the positions its words match in
+    ///   relevance order (`ListingCatalogue.ranked`); nil for a query without.
+    func hits(for query: CatalogQuery, categoryIDs: [UUID]?, matching: [Int32]? = nil) -> SearchHits {
         let filter = Filter(query: query, categoryIDs: categoryIDs, catalogue: catalogue)
-        let order: [Int32]? =
-            switch query.effectiveSort {
-            case .relevance, .newest: catalogue.newest
-            case .priceAscending: catalogue.priceAscending
-            case .priceDescending: catalogue.priceDescending
-            case .title: nil
+        var member: [Bool]?
+        let order: [Int32]?
+        if let matching, query.effectiveSort == .relevance {
+            order = matching
+        } else {
+            if let matching {
+                var matched = [Bool](repeating: false, count: catalogue.ids.count)
+                for position in matching { matched[Int(position)] = true }
+                member = matched
             }
+            order =
+                switch query.effectiveSort {
+                case .relevance, .newest: catalogue.newest
+                case .priceAscending: catalogue.priceAscending
+                case .priceDescending: catalogue.priceDescending
+                case .title: nil
+                }
+        }
         let offset = (query.page - 1) * query.pageSize
         var tally = query.includeFacets ? Tally(catalogue) : nil
         var total = 0
         var page: [UUID] = []
         let visit = { (position: Int) in
-            guard filter.admits(position, inStock: inStock) else { return }
+            guard member?[position] ?? true, filter.admits(position, inStock: inStock) else { return }
             if total >= offset, page.count < query.pageSize { page.append(catalogue.ids[position]) }
             total += 1
             tally?.count(position)

@@ -53,7 +53,7 @@ struct DatabaseSearchEngine: SearchEngine {
         }
     }
 
-    private func textMatch(for database: any Database) -> any TextMatch {
+    func textMatch(for database: any Database) -> any TextMatch {
         database.isPostgres ? PostgresTextMatch() : SQLiteTextMatch()
     }
 

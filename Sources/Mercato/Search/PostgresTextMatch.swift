@@ -13,7 +13,7 @@ struct PostgresTextMatch: TextMatch {
             """
     }
 
-    var rankDirection: SQLQueryString { "DESC" }
+    var higherRankIsBetter: Bool { true }
 
     func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws {
         guard !productIDs.isEmpty else { return }

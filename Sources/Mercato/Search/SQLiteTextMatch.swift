@@ -13,7 +13,7 @@ struct SQLiteTextMatch: TextMatch {
             """
     }
 
-    var rankDirection: SQLQueryString { "ASC" }
+    var higherRankIsBetter: Bool { false }
 
     func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws {
         guard !productIDs.isEmpty else { return }

@@ -6,8 +6,8 @@ import SQLKit
 protocol TextMatch: Sendable {
     /// A join onto `products p` exposing `s.rank`, restricted to matching products.
     func join(terms: [String]) -> SQLQueryString
-    /// `DESC` or `ASC`: the direction of `s.rank` that puts the best match first.
-    var rankDirection: SQLQueryString { get }
+    /// Whether the best match has the highest `s.rank` (else the lowest).
+    var higherRankIsBetter: Bool { get }
     /// Replaces the index rows of these products with their current documents.
     func write(_ documents: [SearchDocument], removing productIDs: [UUID], on sql: any SQLDatabase) async throws
     /// Vocabulary words that might be what a misspelled term meant.
@@ -35,6 +35,9 @@ struct SearchDocument: Sendable {
 }
 
 extension TextMatch {
+    /// `DESC` or `ASC`: the direction of `s.rank` that puts the best match first.
+    var rankDirection: SQLQueryString { higherRankIsBetter ? "DESC" : "ASC" }
+
     /// Adds the documents' vocabulary to `search_terms`, skipping words already there.
     /// - Parameter insertIgnoring: the dialect's "insert unless present" statement around `VALUES …`.
     func insertVocabulary(

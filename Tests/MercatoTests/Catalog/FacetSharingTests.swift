@@ -6,21 +6,44 @@ import Vapor
 
 @testable import Mercato
 
-/// A search's facet counts read its whole result; sorts and pages of one search share them.
-/// (Listings without text count theirs in process: `ListingIndexTests`.)
+/// With a search engine that answers whole searches only (a remote one, which can't list its text
+/// matches), a search's facet counts read its whole result; sorts and pages of one search share
+/// them. (With the database engine, listings and searches count theirs in process:
+/// `ListingIndexTests`, `IndexedSearchTests`.)
 @Suite(.serialized) struct FacetSharingTests {
+    /// The database engine seen only through `SearchEngine`, as a remote engine would be.
+    struct WholeSearchesOnly: SearchEngine {
+        let engine = DatabaseSearchEngine()
+
+        func search(_ query: CatalogQuery, categoryIDs: [UUID]?, on database: any Database) async throws -> SearchHits {
+            try await engine.search(query, categoryIDs: categoryIDs, on: database)
+        }
+
+        func suggest(_ prefix: String, limit: Int, on database: any Database) async throws -> [UUID] {
+            try await engine.suggest(prefix, limit: limit, on: database)
+        }
+
+        func index(productIDs: [UUID], on database: any Database) async throws {
+            try await engine.index(productIDs: productIDs, on: database)
+        }
+
+        func rebuild(on database: any Database, progress: @Sendable (Int, Int) -> Void) async throws {
+            try await engine.rebuild(on: database, progress: progress)
+        }
+    }
+
     @Test(arguments: DatabaseBackend.available)
     func everySortAndPageOfOneFilterSharesItsFacets(on backend: DatabaseBackend) async throws {
         try await CatalogFixtures.withCatalog(on: backend, ProductDetailRoundTripTests.catalogue) { app in
             // setup: the first sort of a search in shoes counted its facets
             let catalog = CatalogService(
-                database: app.db, search: app.searchEngine, storage: app.objectStorage, cache: app.catalogCache)
+                database: app.db, search: WholeSearchesOnly(), storage: app.objectStorage, cache: app.catalogCache)
             let first = try await catalog.list(
                 try CatalogQuery(parameters: ["q": "fine", "category": "shoes", "facets": "true", "sort": "newest"]))
             let log = QueryPlanTests.StatementLog()
             app.logger = Logger(label: "statements") { _ in log }
             let counted = CatalogService(
-                database: app.db, search: app.searchEngine, storage: app.objectStorage, cache: app.catalogCache)
+                database: app.db, search: WholeSearchesOnly(), storage: app.objectStorage, cache: app.catalogCache)
             // act: another sort and another page size of the same filter, and a different filter
             let byPrice = try await counted.list(
                 try CatalogQuery(parameters: [

@@ -11,10 +11,11 @@ import Vapor
 /// total and facets the database's statement gives, kept current by catalogue and stock changes.
 @Suite(.serialized) struct ListingIndexTests {
     /// A demo catalogue with drafts, products without a category and sold-out products.
-    static func withDemoCatalogue(on backend: DatabaseBackend, _ body: (Application) async throws -> Void)
-        async throws
-    {
-        try await TestSupport.withApp(try await backend.settings(suite: #fileID), migrate: false) { app in
+    /// - Parameter suite: names the suite's own database (the caller's file).
+    static func withDemoCatalogue(
+        on backend: DatabaseBackend, suite: String = #fileID, _ body: (Application) async throws -> Void
+    ) async throws {
+        try await TestSupport.withApp(try await backend.settings(suite: suite), migrate: false) { app in
             try await app.autoRevert()
             try await app.autoMigrate()
             _ = try await DemoCatalogSeeder(

@@ -129,6 +129,8 @@ import Vapor
                 _ = try await catalog.list(try CatalogQuery(parameters: parameters))
             }
             _ = try await catalog.suggestions(for: "run")
+            // the text matches a cached catalogue's search reads from the engine
+            _ = try await DatabaseSearchEngine().matches(["runner"], on: app.db)
             app.logger = Logger(label: "tests")
             // verify
             let statements = log.all.filter { statement in
