@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// What a listing filters, sorts and counts, for every active product, held in process under the
@@ -74,22 +75,35 @@ final class ListingCatalogue: Sendable {
         var brandCodeByName: [String: Int32] = [:]
         var prices: [Int64] = []
         var featured: [Bool] = []
-        var newest: [Int32]
-        var priceAscending: [Int32]
-        var priceDescending: [Int32]
-        var optionsPerProduct: [[Int32]]
+        var newest: [Int32] = []
+        var priceAscending: [Int32] = []
+        var priceDescending: [Int32] = []
+        var optionsPerProduct: [[Int32]] = []
         var options: [(name: String, value: String)] = []
         var optionCodeByName: [String: [String: Int32]] = [:]
 
-        init(count: Int) {
-            newest = [Int32](repeating: 0, count: count)
-            (priceAscending, priceDescending) = (newest, newest)
+        /// Per position, the 1-based row numbers of the three orders, until `finish` inverts them.
+        var ranks: (newest: [Int], up: [Int], down: [Int]) = ([], [], [])
+
+        /// Inverts the row numbers into the three permutations, checking each is one.
+        mutating func finish() throws {
+            let count = ids.count
             optionsPerProduct = [[Int32]](repeating: [], count: count)
-            ids.reserveCapacity(count)
-            categoryCodes.reserveCapacity(count)
-            brandCodes.reserveCapacity(count)
-            prices.reserveCapacity(count)
-            featured.reserveCapacity(count)
+            newest = try Self.permutation(ranks.newest, "r_new")
+            priceAscending = try Self.permutation(ranks.up, "r_up")
+            priceDescending = try Self.permutation(ranks.down, "r_down")
+            ranks = ([], [], [])
+        }
+
+        private static func permutation(_ ranks: [Int], _ column: String) throws -> [Int32] {
+            var order = [Int32](repeating: -1, count: ranks.count)
+            for (position, rank) in ranks.enumerated() {
+                guard order.indices.contains(rank - 1), order[rank - 1] < 0 else {
+                    throw SQLListingError(message: "\(column) \(rank) is not a row number of 1...\(ranks.count)")
+                }
+                order[rank - 1] = Int32(position)
+            }
+            return order
         }
 
         mutating func add(product row: any SQLRow) throws {
@@ -119,9 +133,9 @@ final class ListingCatalogue: Sendable {
             brandCodes.append(brandCodeByName[brand] ?? 0)
             prices.append(try row.decode(column: "price_min", as: Int64.self))
             featured.append(try row.decode(column: "featured", as: Bool.self))
-            newest[try rank(row, "r_new")] = position
-            priceAscending[try rank(row, "r_up")] = position
-            priceDescending[try rank(row, "r_down")] = position
+            ranks.newest.append(try row.decode(column: "r_new", as: Int.self))
+            ranks.up.append(try row.decode(column: "r_up", as: Int.self))
+            ranks.down.append(try row.decode(column: "r_down", as: Int.self))
         }
 
         mutating func add(option row: any SQLRow) throws {
@@ -139,19 +153,20 @@ final class ListingCatalogue: Sendable {
             optionsPerProduct[Int(position)].append(code)
         }
 
-        /// A 1-based row number from the database as a 0-based index, checked against the row count.
-        private func rank(_ row: any SQLRow, _ column: String) throws -> Int {
-            let rank = try row.decode(column: column, as: Int.self) - 1
-            guard newest.indices.contains(rank) else {
-                throw SQLListingError(message: "\(column) \(rank + 1) is outside 1...\(newest.count)")
-            }
-            return rank
-        }
     }
 
-    /// Reads every active product's listing facts and option values (two statements).
+    /// Reads every active product's listing facts and option values (two statements), row by
+    /// row as they arrive: holding the half million option rows of 100,000 products as decoded
+    /// rows at once took over 100 MB that the allocator never gave back.
     static func load(from sql: any SQLDatabase, maxAge: Duration) async throws -> ListingCatalogue {
-        let rows = try await sql.raw(
+        let building = NIOLockedValueBox((built: Builder(), error: (any Error)?.none))
+        let collect = { @Sendable (add: (inout Builder) throws -> Void) in
+            building.withLockedValue { state in
+                guard state.error == nil else { return }
+                do { try add(&state.built) } catch { state.error = error }
+            }
+        }
+        try await sql.raw(
             """
             SELECT p.id, p.category_id, c.slug AS category_slug, c.name AS category_name, p.brand, p.price_min,
                 p.featured,
@@ -161,16 +176,16 @@ final class ListingCatalogue: Sendable {
             FROM products p LEFT JOIN categories c ON c.id = p.category_id
             WHERE p.status = 'active' ORDER BY p.title ASC, p.id
             """
-        ).all()
-        let optionRows = try await sql.raw(
+        ).run { row in collect { try $0.add(product: row) } }
+        collect { try $0.finish() }
+        try await sql.raw(
             """
             SELECT DISTINCT o.product_id, o.name, o.value FROM variant_options o
             JOIN products p ON p.id = o.product_id WHERE p.status = 'active'
             """
-        ).all()
-        var built = Builder(count: rows.count)
-        for row in rows { try built.add(product: row) }
-        for row in optionRows { try built.add(option: row) }
+        ).run { row in collect { try $0.add(option: row) } }
+        let (built, error) = building.withLockedValue { $0 }
+        if let error { throw error }
         return ListingCatalogue(built, maxAge: maxAge)
     }
 

@@ -34,7 +34,7 @@ final class TextMatchMemo: Sendable {
     ///   - maxEntries: match lists and corrections held together.
     ///   - maxPositions: positions held over all match lists (4 MB at the default); a longer list
     ///     than this is answered but not held.
-    init(maxEntries: Int = 1_000, maxPositions: Int = 1_000_000) {
+    init(maxEntries: Int = 4_096, maxPositions: Int = 1_000_000) {
         (self.maxEntries, self.maxPositions) = (maxEntries, maxPositions)
     }
 

@@ -4,12 +4,11 @@ import SQLKit
 /// PostgreSQL full-text search: a weighted `tsvector` (title A, brand and keywords B, description C)
 /// ranked with `ts_rank`, and the `pg_trgm` GiST index's nearest words for a misspelled one.
 struct PostgresTextMatch: TextMatch {
-    func join(terms: [String]) -> SQLQueryString {
+    func matching(terms: [String]) -> SQLQueryString {
         let expression = terms.map { "\($0):*" }.joined(separator: " & ")
         return """
-            JOIN (SELECT product_id, ts_rank(document, query) AS rank
-                  FROM product_search, to_tsquery('simple', \(bind: expression)) query
-                  WHERE document @@ query) s ON s.product_id = p.id
+            SELECT product_id, ts_rank(document, query) AS rank
+            FROM product_search, to_tsquery('simple', \(bind: expression)) query WHERE document @@ query
             """
     }
 

@@ -3,13 +3,13 @@ import SQLKit
 
 /// SQLite FTS5 with BM25 ranking: title weighs most, then brand and keywords, then description.
 struct SQLiteTextMatch: TextMatch {
-    func join(terms: [String]) -> SQLQueryString {
+    func matching(terms: [String]) -> SQLQueryString {
         // Terms are letters and digits only (SearchText), so quoting them is enough to keep FTS5
         // syntax out; the prefix star lets "sneak" find "sneakers".
         let expression = terms.map { "\"\($0)\"*" }.joined(separator: " AND ")
         return """
-            JOIN (SELECT product_id, bm25(product_search, 0.0, 10.0, 4.0, 3.0, 1.0) AS rank
-                  FROM product_search WHERE product_search MATCH \(bind: expression)) s ON s.product_id = p.id
+            SELECT product_id, bm25(product_search, 0.0, 10.0, 4.0, 3.0, 1.0) AS rank
+            FROM product_search WHERE product_search MATCH \(bind: expression)
             """
     }
 

@@ -4,8 +4,8 @@ import SQLKit
 /// The dialect-specific part of database search: how terms become a ranked match, how documents
 /// are written, and where typo candidates come from. Everything else is shared SQL.
 protocol TextMatch: Sendable {
-    /// A join onto `products p` exposing `s.rank`, restricted to matching products.
-    func join(terms: [String]) -> SQLQueryString
+    /// `SELECT product_id, rank …` of every indexed product matching all the terms.
+    func matching(terms: [String]) -> SQLQueryString
     /// Whether the best match has the highest `s.rank` (else the lowest).
     var higherRankIsBetter: Bool { get }
     /// Replaces the index rows of these products with their current documents.
@@ -35,6 +35,11 @@ struct SearchDocument: Sendable {
 }
 
 extension TextMatch {
+    /// A join onto `products p` exposing `s.rank`, restricted to matching products.
+    func join(terms: [String]) -> SQLQueryString {
+        "JOIN (" + matching(terms: terms) + ") s ON s.product_id = p.id"
+    }
+
     /// `DESC` or `ASC`: the direction of `s.rank` that puts the best match first.
     var rankDirection: SQLQueryString { higherRankIsBetter ? "DESC" : "ASC" }
 

@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Every active product a search text matches, with its rank, in no particular order.
+/// Every product a search text matches, with its rank, in no particular order.
 struct TextMatches: Sendable {
     var productIDs: [UUID]
     var ranks: [Double]
@@ -16,7 +16,8 @@ struct TextMatches: Sendable {
 /// word matches thousands of products, and counting their facets in SQL reads every option row of
 /// them. An engine that can't (a remote one) answers whole searches through `SearchEngine.search`.
 protocol TextMatchListing: SearchEngine {
-    /// Every active product matching all the terms (each as a word prefix), ranked.
+    /// Every product matching all the terms (each as a word prefix), ranked; the caller keeps
+    /// the active ones.
     func matches(_ terms: [String], on database: any Database) async throws -> TextMatches
 
     /// The terms with each misspelled word replaced by the nearest one the catalogue uses, as
@@ -27,14 +28,14 @@ protocol TextMatchListing: SearchEngine {
 extension DatabaseSearchEngine: TextMatchListing {
     func matches(_ terms: [String], on database: any Database) async throws -> TextMatches {
         let match = textMatch(for: database)
-        let rows = try await database.sql.raw(
-            "SELECT p.id, s.rank FROM products p \(match.join(terms: terms)) WHERE p.status = 'active'"
-        ).all()
+        // Not joined to `products`: the listing index holds only active products and drops the
+        // rest, and the join read all 100,000 products for every word.
+        let rows = try await database.sql.raw(match.matching(terms: terms)).all()
         var found = TextMatches(productIDs: [], ranks: [], higherRankIsBetter: match.higherRankIsBetter)
         found.productIDs.reserveCapacity(rows.count)
         found.ranks.reserveCapacity(rows.count)
         for row in rows {
-            found.productIDs.append(try row.decode(column: "id", as: UUID.self))
+            found.productIDs.append(try row.decode(column: "product_id", as: UUID.self))
             found.ranks.append(try row.decode(column: "rank", as: Double.self))
         }
         return found
