@@ -34,7 +34,8 @@ struct CheckoutService {
         let methodCode = request.shippingMethod.trimmingCharacters(in: .whitespaces)
         let token = SecretToken.generate()
         let cartID = try cart.requireID()
-        let (order, stock) = try await db.transaction { tx -> (Order, InventoryService.ReservationOutcome) in
+        let (order, stock, slugs) = try await db.transaction {
+            tx -> (Order, InventoryService.ReservationOutcome, Set<String>) in
             // Claim the cart first: a second checkout of the same cart waits here and then finds it
             // converted (no second order), and on SQLite the transaction holds the write lock from
             // its first statement, so two checkouts never deadlock upgrading a read lock.
@@ -82,12 +83,11 @@ struct CheckoutService {
                 })
             let order = try await orders.on(tx).create(draft, token: token, actor: actor)
             try await CartService(db: tx).markConverted(cart)
-            return (order, reservation)
+            return (order, reservation, Set(lines.map(\.productSlug)))
         }
         // Product pages show what is left from the catalogue cache; listings show sold-out.
-        if case .reserved(let exhausted, let products) = stock {
-            await catalogCache.retireStock(
-                ofProducts: products, availabilityCrossedZero: !exhausted.isEmpty, on: db, logger: logger)
+        if case .reserved(let exhausted, _) = stock {
+            await catalogCache.retireStock(ofSlugs: slugs, availabilityCrossedZero: !exhausted.isEmpty, logger: logger)
         }
         var payment: PaymentState?
         do {

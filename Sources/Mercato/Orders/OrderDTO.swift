@@ -64,8 +64,15 @@ extension Order {
     /// filled by the payments domain (`dto(on:token:payment:)` there).
     func dto(on db: any Database, token: String? = nil) async throws -> OrderDTO {
         let id = try requireID()
-        let lines = try await OrderLine.query(on: db).filter(\.$order.$id == id).sort(\.$position).all()
-        let transitions = try await OrderTransition.query(on: db).filter(\.$order.$id == id).sort(\.$createdAt).all()
+        // Loaded by `create` (in order) or by an eager load; read otherwise.
+        var lines = $lines.value?.sorted { $0.position < $1.position } ?? []
+        if $lines.value == nil {
+            lines = try await OrderLine.query(on: db).filter(\.$order.$id == id).sort(\.$position).all()
+        }
+        var transitions = $transitions.value?.sorted { $0.createdAt < $1.createdAt } ?? []
+        if $transitions.value == nil {
+            transitions = try await OrderTransition.query(on: db).filter(\.$order.$id == id).sort(\.$createdAt).all()
+        }
         let money = { (amount: Int64) in Money(amount: amount, currency: self.currency) }
         return OrderDTO(
             id: id, number: number, token: token, status: status, email: email, currency: currency,

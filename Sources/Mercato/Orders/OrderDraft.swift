@@ -55,7 +55,7 @@ extension OrderService {
         order.updatedAt = order.createdAt
         try await order.create(on: db)
         let orderID = try order.requireID()
-        for (position, line) in draft.lines.enumerated() {
+        let lines = draft.lines.enumerated().map { position, line in
             let orderLine = OrderLine()
             orderLine.$order.id = orderID
             orderLine.variantID = line.variantID
@@ -65,10 +65,15 @@ extension OrderService {
             orderLine.unitPrice = line.unitPrice
             orderLine.lineTotal = line.lineTotal
             orderLine.position = position
-            try await orderLine.create(on: db)
+            return orderLine
         }
-        try await OrderTransition(orderID: orderID, from: nil, to: .pendingPayment, actor: actor).create(on: db)
+        try await lines.create(on: db)
+        let opened = OrderTransition(orderID: orderID, from: nil, to: .pendingPayment, actor: actor)
+        try await opened.create(on: db)
         try await OrderOutbox.scheduleReservationExpiry(of: order, on: db)
+        // The checkout response shows them without reading them back.
+        order.$lines.value = lines
+        order.$transitions.value = [opened]
         return order
     }
 }

@@ -132,7 +132,10 @@ struct OrderService {
             try await OrderOutbox.queueConfirmation(of: try await self.on(tx).find(orderID), baseURL: baseURL, on: tx)
             return true
         }
-        if won { order.status = .paid }
+        if won {
+            order.status = .paid
+            order.$transitions.value = nil  // read again: this call added one
+        }
         return won
     }
 
@@ -160,6 +163,7 @@ struct OrderService {
         }
         guard let released else { return false }
         order.status = .cancelled
+        order.$transitions.value = nil  // read again: this call added one
         await stockReturned(released)
         return true
     }
