@@ -1,4 +1,5 @@
 import FluentKit
+import FluentPostgresDriver
 import Prometheus
 import SQLKit
 
@@ -93,5 +94,14 @@ private struct InstrumentedDatabase: Database, SQLDatabase {
         inUse.increment()
         defer { inUse.decrement() }
         return try await sql.withSession(closure)
+    }
+}
+
+extension InstrumentedDatabase: PostgresConnectionSource {
+    func withPostgresConnection<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) -> EventLoopFuture<T>
+    ) -> EventLoopFuture<T>? {
+        guard let postgres = base as? any PostgresDatabase else { return nil }
+        return holding { postgres.withConnection(body) }
     }
 }
