@@ -49,6 +49,11 @@ public enum MercatoApplication {
         app.migrations.add(MigrationList.all)
         app.healthChecks = [DatabaseHealthCheck()]
         try AdapterSetup.configure(app, settings: settings)
+        app.storeAPIConnection = StoreAPIConnection(settings: settings.storefront)
+        // Listings are answered where the Store API runs: here, or behind the storefront's client.
+        let storefrontAnswersListings =
+            if case .inProcess = app.storeAPIConnection { role.servesStorefront } else { false }
+        if role.servesAPI || storefrontAnswersListings { app.healthChecks.append(ListingIndexHealthCheck()) }
         JobSetup.configure(app)
         EmailDelivery.registerHandler(on: app)
         PaymentJobs.registerHandlers(on: app)
@@ -60,7 +65,6 @@ public enum MercatoApplication {
         app.leaf.tags["asset"] = AssetTag()
         app.leaf.tags["link"] = SiteLinkTag()
         app.lifecycle.use(StaticAssetsLoader())
-        app.storeAPIConnection = StoreAPIConnection(settings: settings.storefront)
 
         app.middleware = Middlewares()
         app.middleware.use(RequestIDMiddleware())

@@ -33,16 +33,24 @@ final class CatalogCache: Sendable {
     /// The listing index, reloaded when the catalogue version moves.
     private let listings: VersionedHold<Int, ListingCatalogue>
 
+    /// How long a listing waits for the listing index (or its in-stock flags) of a newer version
+    /// before the one held for the older version answers it, while the load goes on.
+    let listingPatience: Duration
+
+    /// - Parameter listingPatience: 250 ms by default: a small catalogue's index loads well
+    ///   within it, so listings show a write at once; at 100,000 products a load takes about
+    ///   1.5 s, and listings meanwhile answer from the index they had instead of queueing.
     init(
         cache: any Cache, ttl: Duration = .seconds(300), versionRefresh: Duration = .seconds(1),
-        listingStockBound: Duration = .seconds(60)
+        listingStockBound: Duration = .seconds(60), listingPatience: Duration = .milliseconds(250)
     ) {
         self.cache = cache
         self.ttl = ttl
         self.versionRefresh = versionRefresh
         self.listingStockBound = min(ttl, listingStockBound)
+        self.listingPatience = listingPatience
         categories = VersionedHold(maxAge: ttl)
-        listings = VersionedHold(maxAge: ttl)
+        listings = VersionedHold(maxAge: ttl, patience: listingPatience)
     }
 
     /// What a cached read shows besides catalogue content, which decides what else retires it.
@@ -61,7 +69,7 @@ final class CatalogCache: Sendable {
     func json(_ key: String, scope: Scope, produce: () async throws -> some Encodable) async throws -> Data {
         let entry = try await lookup(key, scope: scope)
         if let hit = entry.hit { return hit }
-        let body = try JSONEncoder.api.encode(try await produce())
+        let body = try JSONEncoder.api.encode(try await entry.produce(produce))
         try await entry.store(body)
         return body
     }
@@ -79,7 +87,9 @@ final class CatalogCache: Sendable {
         case .listing: lifetime = listingStockBound
         }
         fullKey += ":" + key
-        return Entry(hit: try await cache.get(fullKey).map { Data($0) }, key: fullKey, lifetime: lifetime, owner: self)
+        return Entry(
+            hit: try await cache.get(fullKey).map { Data($0) }, key: fullKey, lifetime: lifetime, owner: self,
+            olderIndex: OlderIndexMark(within: Self.olderIndex))
     }
 
     struct Entry {
@@ -87,11 +97,24 @@ final class CatalogCache: Sendable {
         fileprivate let key: String
         fileprivate let lifetime: Duration
         fileprivate let owner: CatalogCache
+        fileprivate let olderIndex: OlderIndexMark
 
+        /// Runs what computes the entry's bytes, noting whether it read a listing index older than
+        /// the version the entry was looked up under.
+        func produce<T>(_ body: () async throws -> T) async throws -> T {
+            try await CatalogCache.$olderIndex.withValue(olderIndex) { try await body() }
+        }
+
+        /// Stores the bytes `produce` computed, unless they came from an older listing index: they
+        /// answered one request while the newer index loaded, and must not outlive that.
         func store(_ body: Data) async throws {
+            guard !olderIndex.isSet else { return }
             try await owner.cache.set(key, to: Array(body), expiresIn: lifetime)
         }
     }
+
+    /// The mark of the entry being computed, if any.
+    @TaskLocal static var olderIndex: OlderIndexMark?
 
     /// The category tree of the current catalogue version, held in process: every product page,
     /// listing and breadcrumb needs it, and it changes only with the catalogue. Reloaded when the
@@ -108,11 +131,14 @@ final class CatalogCache: Sendable {
     func listingIndex(from sql: any SQLDatabase) async throws -> ListingIndex {
         let version = try await counter(Self.versionKey, refresh: versionRefresh)
         let stock = try await counter(Self.stockVersionKey, refresh: versionRefresh)
-        let catalogue = try await listings.value(for: version) { [ttl] in
-            try await ListingCatalogue.load(from: sql, maxAge: ttl)
+        let catalogue = try await listings.answer(for: version) { [ttl, listingPatience] in
+            try await ListingCatalogue.load(from: sql, maxAge: ttl, patience: listingPatience)
         }
-        let inStock = try await catalogue.stock.value(for: stock) { try await catalogue.loadInStock(from: sql) }
-        return ListingIndex(catalogue: catalogue, inStock: inStock)
+        let inStock = try await catalogue.value.stock.answer(for: stock) {
+            try await catalogue.value.loadInStock(from: sql)
+        }
+        if !catalogue.isCurrent || !inStock.isCurrent { Self.olderIndex?.set() }
+        return ListingIndex(catalogue: catalogue.value, inStock: inStock.value)
     }
 
     /// Call after any catalogue write that isn't only stock.
@@ -145,6 +171,24 @@ final class CatalogCache: Sendable {
         let stored = try await cache.get(key).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
         if refresh > .zero { counters.withLockedValue { $0[key] = (stored, now) } }
         return stored
+    }
+}
+
+/// Set when an entry's bytes were computed from a listing index older than the entry's version;
+/// a mark set inside another entry's computation (a page around its listing) sets that one too.
+final class OlderIndexMark: Sendable {
+    private let outer: OlderIndexMark?
+    private let marked = NIOLockedValueBox(false)
+
+    init(within outer: OlderIndexMark?) {
+        self.outer = outer
+    }
+
+    var isSet: Bool { marked.withLockedValue { $0 } }
+
+    func set() {
+        marked.withLockedValue { $0 = true }
+        outer?.set()
     }
 }
 

@@ -42,7 +42,7 @@ final class ListingCatalogue: Sendable {
     /// Recent search words' matches, ranked against this catalogue.
     let textMatches = TextMatchMemo()
 
-    private init(_ built: Builder, maxAge: Duration) {
+    private init(_ built: Builder, maxAge: Duration, patience: Duration?) {
         (ids, positions, categoryCodes, categories) = (
             built.ids, built.positions, built.categoryCodes, built.categories
         )
@@ -54,7 +54,7 @@ final class ListingCatalogue: Sendable {
         self.newestRanks = newestRanks
         (optionStarts, optionCodes) = (built.optionStarts, built.optionCodes)
         (options, optionCodeByName) = (built.options, built.optionCodeByName)
-        stock = VersionedHold(maxAge: maxAge)
+        stock = VersionedHold(maxAge: maxAge, patience: patience)
     }
 
     /// Collects the rows of `load` into codes and permutations.
@@ -209,7 +209,11 @@ final class ListingCatalogue: Sendable {
     /// holding them decoded at once over 100 MB that the allocator kept. Pairs repeat once per
     /// variant and are kept once here: `DISTINCT` in the statement, and two more window sorts for
     /// the price orders, tripled the database's time (work_mem spills at 100,000 products).
-    static func load(from sql: any SQLDatabase, maxAge: Duration) async throws -> ListingCatalogue {
+    /// - Parameters:
+    ///   - maxAge: how long its in-stock flags may be held under one stock counter.
+    ///   - patience: how long a listing waits for newer flags before the older ones answer.
+    static func load(from sql: any SQLDatabase, maxAge: Duration, patience: Duration?) async throws -> ListingCatalogue
+    {
         let building = NIOLockedValueBox(Builder())
         let (pairs, names) = (String(UnicodeScalar(pairSeparator)), String(UnicodeScalar(nameSeparator)))
         try await sql.streamRows(
@@ -228,7 +232,7 @@ final class ListingCatalogue: Sendable {
             try built.finish()
             return built
         }
-        return ListingCatalogue(built, maxAge: maxAge)
+        return ListingCatalogue(built, maxAge: maxAge, patience: patience)
     }
 
     /// The positions of `matches` in relevance order: best rank first, equal ranks newest first,

@@ -69,7 +69,7 @@ enum PublicPageCache {
         if let hit = entry.hit {
             return CachedResponse.make(body: hit, contentType: .html, for: request, maxAge: pageMaxAge)
         }
-        let response = try await handler(request)
+        let response = try await entry.produce { try await handler(request) }
         if response.status == .ok, response.headers.first(name: .cacheControl)?.hasPrefix("public") == true,
             let body = response.body.data
         {

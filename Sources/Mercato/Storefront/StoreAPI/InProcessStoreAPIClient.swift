@@ -34,7 +34,7 @@ struct InProcessStoreAPIClient: StoreAPIClient {
     ) async throws -> Value {
         let entry = try await cache.lookup(key, scope: scope)
         if let hit = entry.hit { return try JSONDecoder().decode(Value.self, from: hit) }
-        let value = try await produce()
+        let value = try await entry.produce(produce)
         try await entry.store(try JSONEncoder.api.encode(value))
         return value
     }
