@@ -35,7 +35,7 @@ struct CartRoutes: RouteCollection {
         let customerID = try await req.bearerCustomerID()
         let service = req.carts
         let (cart, token) = try await service.create(customerID: customerID)
-        return try await service.view(cart, token: token).encodeResponse(status: .created, for: req)
+        return try await service.view(cart, token: token, lines: []).encodeResponse(status: .created, for: req)
     }
 
     func show(req: Request) async throws -> CartDTO {
