@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// An order as checkout has priced it, ready to be stored with its lines.
 struct OrderDraft: Sendable {
@@ -53,7 +54,7 @@ extension OrderService {
         order.reservationExpiresAt = draft.reservationExpiresAt
         order.createdAt = Date()
         order.updatedAt = order.createdAt
-        try await order.create(on: db)
+        try await Self.insert(order, on: db)
         let orderID = try order.requireID()
         let lines = draft.lines.enumerated().map { position, line in
             let orderLine = OrderLine()
@@ -67,13 +68,59 @@ extension OrderService {
             orderLine.position = position
             return orderLine
         }
-        try await lines.create(on: db)
+        try await Self.insert(lines, on: db)
         let opened = OrderTransition(orderID: orderID, from: nil, to: .pendingPayment, actor: actor)
-        try await opened.create(on: db)
+        try await db.sql.raw(
+            """
+            INSERT INTO order_transitions (id, order_id, from_status, to_status, actor, note, created_at)
+            VALUES (\(bind: opened.id), \(bind: orderID), NULL, \(bind: opened.toStatus.rawValue),
+                \(bind: opened.actor), NULL, \(bind: opened.createdAt))
+            """
+        ).run()
+        opened.$id.exists = true
         try await OrderOutbox.scheduleReservationExpiry(of: order, on: db)
         // The checkout response shows them without reading them back.
         order.$lines.value = lines
         order.$transitions.value = [opened]
         return order
+    }
+
+    // The order, its lines and first transition are written with plain statements: Fluent's model
+    // writes reflect over every property (over twenty on an order) for each row.
+
+    private static func insert(_ order: Order, on db: any Database) async throws {
+        try await db.sql.raw(
+            """
+            INSERT INTO orders (id, number, token_hash, customer_id, email, status, currency, subtotal, discount,
+                shipping, tax, total, prices_include_tax, coupon_code, shipping_method, shipping_address,
+                payment_provider, payment_id, amount_refunded, reservation_expires_at, paid_at, created_at, updated_at)
+            VALUES (\(bind: order.id), \(bind: order.number), \(bind: order.tokenHash), \(bind: order.customerID),
+                \(bind: order.email), \(bind: order.status.rawValue), \(bind: order.currency), \(bind: order.subtotal),
+                \(bind: order.discount), \(bind: order.shipping), \(bind: order.tax), \(bind: order.total),
+                \(bind: order.pricesIncludeTax), \(bind: order.couponCode), \(bind: order.shippingMethod),
+                \(bind: order.shippingAddressJSON), \(bind: order.paymentProvider), NULL, \(bind: order.amountRefunded),
+                \(bind: order.reservationExpiresAt), NULL, \(bind: order.createdAt), \(bind: order.updatedAt))
+            """
+        ).run()
+        order.$id.exists = true
+    }
+
+    private static func insert(_ lines: [OrderLine], on db: any Database) async throws {
+        guard !lines.isEmpty else { return }
+        let rows = lines.map { line -> any SQLExpression in
+            line.id = line.id ?? UUID()
+            return SQLGroupExpression([
+                SQLBind(line.id), SQLBind(line.$order.id), SQLBind(line.variantID), SQLBind(line.sku),
+                SQLBind(line.name), SQLBind(line.quantity), SQLBind(line.unitPrice), SQLBind(line.lineTotal),
+                SQLBind(line.position),
+            ])
+        }
+        try await db.sql.raw(
+            """
+            INSERT INTO order_lines (id, order_id, variant_id, sku, name, quantity, unit_price, line_total, position)
+            VALUES \(SQLList(rows))
+            """
+        ).run()
+        for line in lines { line.$id.exists = true }
     }
 }

@@ -13,6 +13,15 @@ enum ConstantTime {
 }
 
 extension Sequence<UInt8> {
-    /// Lower-case hexadecimal, two digits per byte.
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hexadecimal, two digits per byte. Written digit by digit: `String(format:)` per
+    /// byte made hashing a token a few percent of a checkout's time.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }
