@@ -67,11 +67,11 @@ extension Order {
         // Loaded by `create` (in order) or by an eager load; read otherwise.
         var lines = $lines.value?.sorted { $0.position < $1.position } ?? []
         if $lines.value == nil {
-            lines = try await OrderLine.query(on: db).filter(\.$order.$id == id).sort(\.$position).all()
+            lines = try await OrderLine.read(order: id, on: db)
         }
         var transitions = $transitions.value?.sorted { $0.createdAt < $1.createdAt } ?? []
         if $transitions.value == nil {
-            transitions = try await OrderTransition.query(on: db).filter(\.$order.$id == id).sort(\.$createdAt).all()
+            transitions = try await OrderTransition.read(order: id, on: db)
         }
         let money = { (amount: Int64) in Money(amount: amount, currency: self.currency) }
         return OrderDTO(

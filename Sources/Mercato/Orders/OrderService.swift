@@ -27,7 +27,7 @@ struct OrderService {
 
     /// Opens an order for its guest token or its owner; anything else is "not found".
     func open(id: UUID, token: String?, customerID: UUID?) async throws -> Order {
-        guard let order = try await Order.find(id, on: db) else { throw OrderError.notFound }
+        guard let order = try await Order.read(id: id, on: db) else { throw OrderError.notFound }
         let byToken = token.map { SecretToken.matches($0, hash: order.tokenHash) } ?? false
         let byOwner = customerID != nil && order.customerID == customerID
         guard byToken || byOwner else { throw OrderError.notFound }
@@ -36,7 +36,7 @@ struct OrderService {
 
     /// The order as stored now.
     func find(_ id: UUID) async throws -> Order {
-        guard let order = try await Order.find(id, on: db) else { throw OrderError.notFound }
+        guard let order = try await Order.read(id: id, on: db) else { throw OrderError.notFound }
         return order
     }
 
