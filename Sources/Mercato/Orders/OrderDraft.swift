@@ -70,14 +70,7 @@ extension OrderService {
         }
         try await Self.insert(lines, on: db)
         let opened = OrderTransition(orderID: orderID, from: nil, to: .pendingPayment, actor: actor)
-        try await db.sql.raw(
-            """
-            INSERT INTO order_transitions (id, order_id, from_status, to_status, actor, note, created_at)
-            VALUES (\(bind: opened.id), \(bind: orderID), NULL, \(bind: opened.toStatus.rawValue),
-                \(bind: opened.actor), NULL, \(bind: opened.createdAt))
-            """
-        ).run()
-        opened.$id.exists = true
+        try await opened.insert(on: db)
         try await OrderOutbox.scheduleReservationExpiry(of: order, on: db)
         // The checkout response shows them without reading them back.
         order.$lines.value = lines

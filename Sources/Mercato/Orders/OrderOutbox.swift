@@ -54,7 +54,7 @@ enum OrderOutbox {
     }
 
     private static func emailLines(of order: Order, on db: any Database) async throws -> [EmailOrderLine] {
-        try await OrderLine.query(on: db).filter(\.$order.$id == order.requireID()).sort(\.$position).all().map {
+        try await OrderLine.read(order: order.requireID(), on: db).map {
             EmailOrderLine(
                 name: $0.name, sku: $0.sku, quantity: $0.quantity,
                 unitPrice: Money.format(amount: $0.unitPrice, currency: order.currency),

@@ -94,6 +94,18 @@ extension OrderTransition {
             return transition
         }
     }
+
+    /// Stores the transition with one plain statement.
+    func insert(on db: any Database) async throws {
+        try await db.sql.raw(
+            """
+            INSERT INTO order_transitions (id, order_id, from_status, to_status, actor, note, created_at)
+            VALUES (\(bind: id ?? UUID()), \(bind: $order.id), \(bind: fromStatus?.rawValue), \(bind: toStatus.rawValue),
+                \(bind: actor), \(bind: note), \(bind: createdAt))
+            """
+        ).run()
+        $id.exists = true
+    }
 }
 
 extension OrderStatus {

@@ -81,7 +81,7 @@ struct OrderService {
                 throw OrderError.illegalTransition(from: current.status, to: next)
             }
             try await OrderTransition(orderID: id, from: current.status, to: next, actor: actor, note: note)
-                .create(on: tx)
+                .insert(on: tx)
             var returned: Set<UUID> = []
             if next == .cancelled {
                 returned = try await InventoryService(db: tx).release(try await Self.stockLines(of: id, on: tx))
@@ -128,7 +128,7 @@ struct OrderService {
             ).first()
             guard moved != nil else { return false }
             try await InventoryService(db: tx).commit(try await Self.stockLines(of: orderID, on: tx))
-            try await OrderTransition(orderID: orderID, from: .pendingPayment, to: .paid, actor: actor).create(on: tx)
+            try await OrderTransition(orderID: orderID, from: .pendingPayment, to: .paid, actor: actor).insert(on: tx)
             try await OrderOutbox.queueConfirmation(of: try await self.on(tx).find(orderID), baseURL: baseURL, on: tx)
             return true
         }
@@ -158,7 +158,7 @@ struct OrderService {
             try await OrderTransition(
                 orderID: orderID, from: .pendingPayment, to: .cancelled, actor: "system",
                 note: "reservation expired unpaid"
-            ).create(on: tx)
+            ).insert(on: tx)
             return returned
         }
         guard let released else { return false }
@@ -189,7 +189,7 @@ struct OrderService {
             try await OrderTransition(
                 orderID: orderID, from: order.status, to: next, actor: actor,
                 note: "refunded \(Money(amount: amount, currency: order.currency).formatted)"
-            ).create(on: tx)
+            ).insert(on: tx)
             return try await self.on(tx).find(orderID)
         }
     }
@@ -213,14 +213,15 @@ struct OrderService {
             guard moved != nil else { return }
             try await OrderTransition(
                 orderID: orderID, from: order.status, to: next, actor: "webhook", note: "refund reported by \(source)"
-            ).create(on: tx)
+            ).insert(on: tx)
         }
     }
 
     /// What the lines of an order hold in stock.
     static func stockLines(of orderID: UUID, on db: any Database) async throws -> [StockLine] {
-        try await OrderLine.query(on: db).filter(\.$order.$id == orderID).all()
-            .map { StockLine(variantID: $0.variantID, quantity: $0.quantity) }
+        try await OrderLine.read(order: orderID, on: db).map {
+            StockLine(variantID: $0.variantID, quantity: $0.quantity)
+        }
     }
 
     /// Where a refund bringing the total refunded to `refunded` takes the order.
