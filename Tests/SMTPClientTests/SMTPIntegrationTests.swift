@@ -4,7 +4,9 @@ import SMTPClient
 import Testing
 
 /// The client against a real SMTP server (aiosmtpd), reading every message back from its mailbox.
-@Suite(.enabled(if: TestServices.smtpEnabled)) struct SMTPIntegrationTests {
+/// Serialized: two TLS sessions at once against the single-threaded test server on a loaded CI
+/// machine now and then ended with the server closing the connection after ten seconds.
+@Suite(.enabled(if: TestServices.smtpEnabled), .serialized) struct SMTPIntegrationTests {
     private func configuration(
         security: SMTPConfiguration.Security = .none, credentials: SMTPConfiguration.Credentials? = nil,
         mechanisms: [SMTPConfiguration.AuthenticationMechanism] = [.plain, .login]
