@@ -107,7 +107,8 @@ import Vapor
             // MUT: the next worker takes it over once the lease lapses
             let second = try WorkerProcess(environment: environment, sigtermOn: nil)
             defer { second.terminateIfRunning() }
-            let done = try await waitFor(id, settings: settings, within: 40) { $0.status == .succeeded }
+            // Generous: the lease must lapse and a fresh process start on a CI machine that may be loaded.
+            let done = try await waitFor(id, settings: settings, within: 90) { $0.status == .succeeded }
             kill(second.process.processIdentifier, SIGTERM)
             _ = await second.wait(upTo: 60) { second.isFinished }
             // validate
