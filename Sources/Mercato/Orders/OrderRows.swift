@@ -27,7 +27,7 @@ extension Order {
         tokenHash = try row.decode(column: "token_hash", as: String.self)
         customerID = try row.decode(column: "customer_id", as: UUID?.self)
         email = try row.decode(column: "email", as: String.self)
-        status = try OrderStatus.stored(try row.decode(column: "status", as: String.self))
+        status = try row.decodeStored(column: "status", as: OrderStatus.self)
         currency = try row.decode(column: "currency", as: String.self)
         (subtotal, discount) = (try row.decode(column: "subtotal"), try row.decode(column: "discount"))
         (shipping, tax, total) = (
@@ -85,8 +85,10 @@ extension OrderTransition {
             let transition = OrderTransition()
             transition.id = try row.decode(column: "id", as: UUID.self)
             transition.$order.id = orderID
-            transition.fromStatus = try row.decode(column: "from_status", as: String?.self).map(OrderStatus.stored)
-            transition.toStatus = try OrderStatus.stored(try row.decode(column: "to_status", as: String.self))
+            transition.fromStatus =
+                try row.decodeNil(column: "from_status")
+                ? nil : row.decodeStored(column: "from_status", as: OrderStatus.self)
+            transition.toStatus = try row.decodeStored(column: "to_status", as: OrderStatus.self)
             transition.actor = try row.decode(column: "actor", as: String.self)
             transition.note = try row.decode(column: "note", as: String?.self)
             transition.createdAt = try row.decode(column: "created_at", as: Date.self)
@@ -106,18 +108,4 @@ extension OrderTransition {
         ).run()
         $id.exists = true
     }
-}
-
-extension OrderStatus {
-    /// A status as stored; one no version of Mercato writes means the row was changed by hand.
-    static func stored(_ text: String) throws -> OrderStatus {
-        guard let status = OrderStatus(rawValue: text) else { throw UnknownOrderStatus(status: text) }
-        return status
-    }
-}
-
-/// An order row with a status no version of Mercato writes.
-struct UnknownOrderStatus: Error, CustomStringConvertible {
-    let status: String
-    var description: String { "an order has the unknown status \(status.debugDescription)" }
 }

@@ -53,16 +53,12 @@ struct ShippingService {
             """
         ).first()
         guard let row else { return nil }
-        let kind = try row.decode(column: "rate_kind", as: String.self)
-        guard let rateKind = ShippingMethod.RateKind(rawValue: kind) else {
-            throw UnknownRateKind(code: code, kind: kind)
-        }
         let method = ShippingMethod()
         method.id = try row.decode(column: "id", as: UUID.self)
         method.code = try row.decode(column: "code", as: String.self)
         method.name = try row.decode(column: "name", as: String.self)
         method.zone = try row.decode(column: "zone", as: String.self)
-        method.rateKind = rateKind
+        method.rateKind = try row.decodeStored(column: "rate_kind", as: ShippingMethod.RateKind.self)
         method.flatAmount = try row.decode(column: "flat_amount", as: Int64.self)
         method.weightBandsJSON = try row.decode(column: "weight_bands", as: String.self)
         method.freeOver = try row.decode(column: "free_over", as: Int64?.self)
@@ -172,11 +168,4 @@ struct ShippingService {
 extension Request {
     /// Shipping methods on the request's database.
     var shipping: ShippingService { ShippingService(db: db) }
-}
-
-/// A shipping method row whose rate kind no version of Mercato writes: changed by hand.
-struct UnknownRateKind: Error, CustomStringConvertible {
-    let code: String
-    let kind: String
-    var description: String { "shipping method \(code) has the unknown rate kind \(kind.debugDescription)" }
 }

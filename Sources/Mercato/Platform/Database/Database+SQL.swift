@@ -18,3 +18,20 @@ extension Database {
         (self as? any SQLDatabase)?.dialect.name == "postgresql"
     }
 }
+
+extension SQLRow {
+    /// The column's text as one of the values `T` knows; a value no version of Mercato writes means
+    /// the row was changed by hand, and is an error rather than a guess.
+    func decodeStored<T: RawRepresentable>(column: String, as _: T.Type) throws -> T where T.RawValue == String {
+        let text = try decode(column: column, as: String.self)
+        guard let value = T(rawValue: text) else { throw UnknownStoredValue(column: column, value: text) }
+        return value
+    }
+}
+
+/// A stored value (a status, a kind) that no version of Mercato writes.
+struct UnknownStoredValue: Error, CustomStringConvertible {
+    let column: String
+    let value: String
+    var description: String { "column \(column) holds the unknown value \(value.debugDescription)" }
+}
