@@ -6,13 +6,13 @@ import Vapor
 /// decodes, calls the owning domain's service and encodes; validation and uniqueness live there.
 struct AdminCommerceRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("api", "v1", "admin").grouped(AdminTokenMiddleware())
-        admin.get("coupons", use: coupons)
-        admin.post("coupons", use: createCoupon)
-        admin.get("shipping-methods", use: shippingMethods)
-        admin.post("shipping-methods", use: createShippingMethod)
-        admin.get("tax-rates", use: taxRates)
-        admin.post("tax-rates", use: createTaxRate)
+        let admin = routes.grouped("api", "v1", "admin")
+        admin.admin(.GET, "coupons", access: .permission(.promotionsRead), use: coupons)
+        admin.admin(.POST, "coupons", access: .permission(.promotionsWrite), use: createCoupon)
+        admin.admin(.GET, "shipping-methods", access: .permission(.shippingRead), use: shippingMethods)
+        admin.admin(.POST, "shipping-methods", access: .permission(.shippingWrite), use: createShippingMethod)
+        admin.admin(.GET, "tax-rates", access: .permission(.shippingRead), use: taxRates)
+        admin.admin(.POST, "tax-rates", access: .permission(.shippingWrite), use: createTaxRate)
     }
 
     struct List<Item: Content>: Content {

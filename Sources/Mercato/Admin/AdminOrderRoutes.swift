@@ -6,11 +6,11 @@ import Vapor
 /// through `OrderService` (and `PaymentFlow` for refunds), which owns its effects.
 struct AdminOrderRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let orders = routes.grouped("api", "v1", "admin", "orders").grouped(AdminTokenMiddleware())
-        orders.get(use: list)
-        orders.get(":id", use: show)
-        orders.post(":id", "transitions", use: transition)
-        orders.post(":id", "refunds", use: refund)
+        let orders = routes.grouped("api", "v1", "admin", "orders")
+        orders.admin(.GET, access: .permission(.ordersRead), use: list)
+        orders.admin(.GET, ":id", access: .permission(.ordersRead), use: show)
+        orders.admin(.POST, ":id", "transitions", access: .permission(.ordersWrite), use: transition)
+        orders.admin(.POST, ":id", "refunds", access: .permission(.ordersRefund), use: refund)
     }
 
     struct OrderList: Content {
@@ -29,7 +29,8 @@ struct AdminOrderRoutes: RouteCollection {
     func transition(req: Request) async throws -> OrderDTO {
         let order = try await find(req)
         let body = try req.content.decode(StaffTransitionRequest.self)
-        return try await req.orders.applyStaffTransition(body, to: order, actor: "admin").dto(on: req.db)
+        return try await req.orders.applyStaffTransition(body, to: order, actor: try await req.staffPrincipal().actor)
+            .dto(on: req.db)
     }
 
     struct RefundRequest: Content {
@@ -40,13 +41,11 @@ struct AdminOrderRoutes: RouteCollection {
     func refund(req: Request) async throws -> OrderDTO {
         let order = try await find(req)
         let body = try req.content.decode(RefundRequest.self)
-        return try await req.paymentFlow.refund(order, amount: body.amount, actor: "admin").dto(on: req.db)
+        return try await req.paymentFlow.refund(order, amount: body.amount, actor: try await req.staffPrincipal().actor)
+            .dto(on: req.db)
     }
 
     private func find(_ req: Request) async throws -> Order {
-        guard let id = req.parameters.get("id", as: UUID.self) else {
-            throw InvalidParameter(name: "id", problem: "must be a UUID")
-        }
-        return try await req.orders.find(id)
+        try await req.orders.find(try req.uuidParameter("id"))
     }
 }

@@ -4,8 +4,10 @@ import Vapor
 /// Admin API: `POST /api/v1/admin/products/:slug/images` with the raw image as the body.
 struct ProductImageRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("api", "v1", "admin").grouped(AdminTokenMiddleware())
-            .on(.POST, "products", ":slug", "images", body: .collect(maxSize: "6mb"), use: upload)
+        routes.grouped("api", "v1", "admin")
+            .admin(
+                .POST, "products", ":slug", "images", access: .permission(.catalogWrite),
+                body: .collect(maxSize: "6mb"), use: upload)
     }
 
     func upload(req: Request) async throws -> Response {

@@ -21,6 +21,7 @@ enum MigrationList {
             AddTaxRateUniqueness(),
             AddCatalogReadIndexes(),
             AddTypoLookupIndexes(),
+            CreateStaff(),
             // mercato:migrations-end
         ]
     }

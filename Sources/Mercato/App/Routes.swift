@@ -18,11 +18,13 @@ enum Routes {
             try app.register(collection: PaymentRoutes())
             try app.register(collection: AdminOrderRoutes())
             try app.register(collection: AdminCommerceRoutes())
+            try app.register(collection: StaffRoutes())
             try app.register(collection: OpenAPIRoutes(loadingAtBootOf: app))
         }
         if role.servesStorefront {
             try app.register(collection: StorefrontRoutes())
             try app.register(collection: MediaRoutes())
+            try app.register(collection: AdminAccessPage())
         }
     }
 }

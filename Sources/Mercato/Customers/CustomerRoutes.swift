@@ -125,9 +125,7 @@ struct CustomerRoutes: RouteCollection {
 
     func deleteAddress(req: Request) async throws -> HTTPStatus {
         let book = try await addressBook(req)
-        guard let id = req.parameters.get("id", as: UUID.self) else {
-            throw InvalidParameter(name: "id", problem: "must be a UUID")
-        }
+        let id = try req.uuidParameter("id")
         guard try await book.delete(id: id) else { throw Abort(.notFound, reason: "No saved address with this id.") }
         return .noContent
     }

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -60,14 +59,7 @@ struct CustomerService {
         let throttle = LoginThrottle(cache: cache, settings: settings)
         try await throttle.check(email: email, address: clientAddress)
         let customer = try await Customer.query(on: db).filter(\.$email == email).first()
-        let valid: Bool
-        if let customer {
-            valid = try await verify(password, hash: customer.passwordHash)
-        } else {
-            // Same work as a real check, so response time doesn't reveal which emails have accounts.
-            _ = try await verify(password, hash: try await decoyHash())
-            valid = false
-        }
+        let valid = try await hasher.verify(password, hashOrNone: customer?.passwordHash)
         guard let customer, valid else {
             try await throttle.recordFailure(email: email, address: clientAddress)
             throw CustomerError.invalidCredentials
@@ -174,31 +166,13 @@ struct CustomerService {
         }
     }
 
-    /// bcrypt is deliberately slow: run it off the event loop.
-    private func hash(_ password: String) async throws -> String {
-        let cost = settings.passwordHashCost
-        return try await threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
-    }
+    private var hasher: PasswordHasher { PasswordHasher(cost: settings.passwordHashCost, threadPool: threadPool) }
 
-    private func verify(_ password: String, hash: String) async throws -> Bool {
-        try await threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
-    }
+    private func hash(_ password: String) async throws -> String { try await hasher.hash(password) }
 
     /// Password-reset emails one account may be sent in an hour.
     static let resetEmailsPerHour = 3
 
-    /// A hash of a random password at the shop's cost, so checking an unknown account takes as
-    /// long as checking a real one (a cheaper decoy would tell which emails have accounts).
-    private func decoyHash() async throws -> String {
-        let cost = settings.passwordHashCost
-        if let hash = Self.decoys.withLockedValue({ $0[cost] }) { return hash }
-        // Made once per cost, off the event loops like every other bcrypt; a race makes two, harmlessly.
-        let hash = try await threadPool.runIfActive { try Bcrypt.hash(SecretToken.generate(), cost: cost) }
-        Self.decoys.withLockedValue { $0[cost] = hash }
-        return hash
-    }
-
-    private static let decoys = NIOLockedValueBox<[Int: String]>([:])
 }
 
 extension Application {

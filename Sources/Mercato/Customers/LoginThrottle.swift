@@ -16,6 +16,9 @@ import Vapor
 struct LoginThrottle {
     let cache: any Cache
     let settings: CheckoutSettings
+    /// Keeps one kind of account's counters apart from another's: a customer and a member of staff
+    /// may share an email address without sharing a delay.
+    var scope = "login"
     var now: @Sendable () -> Date = { Date() }
     var logger = Logger(label: "mercato.login-throttle")
 
@@ -23,7 +26,7 @@ struct LoginThrottle {
 
     /// Throws `tooManyAttempts` while the account's delay runs or the address has used its attempts.
     func check(email: String, address: String) async throws {
-        if let bytes = try await cache.get(Self.delayKey(email)),
+        if let bytes = try await cache.get(delayKey(email)),
             let until = Double(String(decoding: bytes, as: UTF8.self))
         {
             let wait = until - now().timeIntervalSince1970
@@ -31,7 +34,7 @@ struct LoginThrottle {
         }
         let client: Int
         do {
-            client = try await cache.increment(Self.addressKey(address), by: 0, expiresIn: window)
+            client = try await cache.increment(addressKey(address), by: 0, expiresIn: window)
         } catch {
             logger.warning(
                 "sign-in attempts can't be counted; letting this one through", metadata: ["error": "\(error)"])
@@ -45,8 +48,8 @@ struct LoginThrottle {
     func recordFailure(email: String, address: String) async throws {
         let failures: Int
         do {
-            failures = try await cache.increment(Self.accountKey(email), by: 1, expiresIn: window)
-            _ = try await cache.increment(Self.addressKey(address), by: 1, expiresIn: window)
+            failures = try await cache.increment(accountKey(email), by: 1, expiresIn: window)
+            _ = try await cache.increment(addressKey(address), by: 1, expiresIn: window)
         } catch {
             logger.warning("a failed sign-in couldn't be counted", metadata: ["error": "\(error)"])
             return
@@ -55,14 +58,14 @@ struct LoginThrottle {
         let seconds = Self.delay(afterFailures: failures, settings: settings)
         let until = now().timeIntervalSince1970 + Double(seconds)
         // Kept for the window, not the delay: the stored moment decides, so clocks alone rule it.
-        try await cache.set(Self.delayKey(email), to: Array(String(until).utf8), expiresIn: window)
+        try await cache.set(delayKey(email), to: Array(String(until).utf8), expiresIn: window)
     }
 
     /// A successful sign-in clears the account's counter and delay (not the address's: one good
     /// password mustn't reset a guessing run against other accounts).
     func recordSuccess(email: String) async throws {
-        try await cache.delete(Self.accountKey(email))
-        try await cache.delete(Self.delayKey(email))
+        try await cache.delete(accountKey(email))
+        try await cache.delete(delayKey(email))
     }
 
     /// Seconds to wait after `failures` failed attempts, once the free ones are used.
@@ -71,13 +74,13 @@ struct LoginThrottle {
         return min(settings.loginFirstDelaySeconds << doublings, settings.loginMaximumDelaySeconds)
     }
 
-    private static func accountKey(_ email: String) -> String { "login:account:" + digest(email) }
+    private func accountKey(_ email: String) -> String { "\(scope):account:" + Self.digest(email) }
 
-    private static func delayKey(_ email: String) -> String { "login:delay:" + digest(email) }
+    private func delayKey(_ email: String) -> String { "\(scope):delay:" + Self.digest(email) }
 
     private static func digest(_ email: String) -> String {
         SHA256.hash(data: Data(email.utf8)).prefix(16).hexString
     }
 
-    private static func addressKey(_ address: String) -> String { "login:address:\(address)" }
+    private func addressKey(_ address: String) -> String { "\(scope):address:\(address)" }
 }

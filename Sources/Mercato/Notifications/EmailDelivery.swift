@@ -46,6 +46,10 @@ public enum EmailDelivery {
         case .passwordReset(let email):
             (html, text) = try await renderParts(
                 template, EmailContext(email: email, subject: template.subject, shopURL: baseURL), on: app)
+        case .staffAccess(let email):
+            (html, text) = try await renderParts(
+                template, EmailContext(email: StaffAccessView(email), subject: template.subject, shopURL: baseURL),
+                on: app)
         }
         return EmailMessage(
             to: job.to, from: from, subject: template.subject, textBody: String(buffer: text.data),
@@ -78,6 +82,7 @@ extension EmailTemplate {
         case .orderConfirmation: "order-confirmation"
         case .shippingNotification: "shipping-notification"
         case .passwordReset: "password-reset"
+        case .staffAccess: "staff-access"
         }
     }
 
@@ -87,6 +92,23 @@ extension EmailTemplate {
         case .orderConfirmation(let email): "Order \(email.orderNumber) confirmed"
         case .shippingNotification(let email): "Order \(email.orderNumber) has shipped"
         case .passwordReset: "Reset your password"
+        case .staffAccess(let email) where email.purpose == .invitation: "You're invited to the shop's back office"
+        case .staffAccess: "Reset your back-office password"
         }
+    }
+}
+
+/// A staff email as its template reads it: the purpose as a flag Leaf can branch on.
+private struct StaffAccessView: Encodable, Sendable {
+    var invitation: Bool
+    var staffName: String
+    var linkURL: String
+    var expiresIn: String
+
+    init(_ email: StaffAccessEmail) {
+        invitation = email.purpose == .invitation
+        staffName = email.staffName
+        linkURL = email.linkURL
+        expiresIn = email.expiresIn
     }
 }

@@ -87,6 +87,33 @@ public struct PasswordResetEmail: Codable, Sendable, Hashable {
     }
 }
 
+/// Sent to a member of staff: an invitation to choose a first password, or a password reset.
+/// `linkURL` carries the single-use token.
+public struct StaffAccessEmail: Codable, Sendable, Hashable {
+    public enum Purpose: String, Codable, Sendable, Hashable {
+        case invitation, passwordReset
+    }
+
+    public var purpose: Purpose
+    public var staffName: String
+    public var linkURL: String
+    public var expiresInMinutes: Int
+
+    /// Whole hours or days read better than minutes for a three-day invitation.
+    public var expiresIn: String {
+        if expiresInMinutes >= 2_880, expiresInMinutes % 1_440 == 0 { return "\(expiresInMinutes / 1_440) days" }
+        if expiresInMinutes >= 120, expiresInMinutes % 60 == 0 { return "\(expiresInMinutes / 60) hours" }
+        return "\(expiresInMinutes) minutes"
+    }
+
+    public init(purpose: Purpose, staffName: String, linkURL: String, expiresInMinutes: Int) {
+        self.purpose = purpose
+        self.staffName = staffName
+        self.linkURL = linkURL
+        self.expiresInMinutes = expiresInMinutes
+    }
+}
+
 /// Which email to send, with its data.
 ///
 /// Encoded as `{"kind": "orderConfirmation", "data": {…}}`, a stable shape for job payloads that
@@ -95,10 +122,11 @@ public enum EmailTemplate: Codable, Sendable, Hashable {
     case orderConfirmation(OrderConfirmationEmail)
     case shippingNotification(ShippingNotificationEmail)
     case passwordReset(PasswordResetEmail)
+    case staffAccess(StaffAccessEmail)
 
     private enum CodingKeys: String, CodingKey { case kind, data }
     private enum Kind: String, Codable {
-        case orderConfirmation, shippingNotification, passwordReset
+        case orderConfirmation, shippingNotification, passwordReset, staffAccess
     }
 
     public init(from decoder: any Decoder) throws {
@@ -109,6 +137,7 @@ public enum EmailTemplate: Codable, Sendable, Hashable {
         case .shippingNotification:
             self = .shippingNotification(try container.decode(ShippingNotificationEmail.self, forKey: .data))
         case .passwordReset: self = .passwordReset(try container.decode(PasswordResetEmail.self, forKey: .data))
+        case .staffAccess: self = .staffAccess(try container.decode(StaffAccessEmail.self, forKey: .data))
         }
     }
 
@@ -123,6 +152,9 @@ public enum EmailTemplate: Codable, Sendable, Hashable {
             try container.encode(data, forKey: .data)
         case .passwordReset(let data):
             try container.encode(Kind.passwordReset, forKey: .kind)
+            try container.encode(data, forKey: .data)
+        case .staffAccess(let data):
+            try container.encode(Kind.staffAccess, forKey: .kind)
             try container.encode(data, forKey: .data)
         }
     }

@@ -9,7 +9,6 @@ public struct Settings: Sendable {
     public var redis: RedisSettings
     public var adapters: AdapterSettings
     public var storage: StorageSettings
-    public var admin: AdminSettings
     public var storefront: StorefrontSettings
     public var checkout: CheckoutSettings
     public var features: FeatureFlags
@@ -150,9 +149,4 @@ public struct StorefrontSettings: Sendable {
     public var apiBaseURL: String?
     /// How long one Store API call may take before the page fails with 503.
     public var apiTimeoutSeconds: Int
-}
-
-/// Admin API access until the admin accounts arrive: one configured bearer token.
-public struct AdminSettings: Sendable {
-    public var token: String?
 }

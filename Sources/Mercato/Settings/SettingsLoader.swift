@@ -137,7 +137,13 @@ public enum SettingsLoader {
             search: reader.choice("adapters.search", default: .database)
         )
         let storage = StorageSettings(reading: &reader)
-        let admin = AdminSettings(token: reader.text("admin.token", secret: true))
+        if reader.text("admin.token", secret: true) != nil {
+            // Said plainly rather than as an unknown setting: older configurations still carry it.
+            reader.fail(
+                "admin.token",
+                "is retired: the Admin API takes staff sessions and API keys (`mercato staff create`, "
+                    + "`mercato staff api-key`); remove it")
+        }
         let storefront = readStorefront(with: &reader)
         let checkout = CheckoutSettings.read(with: &reader)
         let features = reader.featureFlags()
@@ -147,7 +153,7 @@ public enum SettingsLoader {
         let throttle = ThrottleSettings(reading: &reader)
         return Settings(
             environment: environment, server: server, log: log, database: database, redis: redis,
-            adapters: adapters, storage: storage, admin: admin, storefront: storefront, checkout: checkout,
+            adapters: adapters, storage: storage, storefront: storefront, checkout: checkout,
             features: features, mail: mail, resolved: reader.resolved, jobs: jobs, stripe: stripe, throttle: throttle)
     }
 

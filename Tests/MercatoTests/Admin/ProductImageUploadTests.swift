@@ -11,7 +11,7 @@ import VaporTesting
 @testable import Mercato
 
 @Suite(.serialized) struct ProductImageUploadTests {
-    static let token = "testing-admin-token"
+    static let token = "mk_test-owner-key"
     static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64))
     static let catalogue = [CatalogFixtures.product("Court Sneakers", category: "sneakers")]
 

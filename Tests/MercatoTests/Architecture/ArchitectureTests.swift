@@ -24,6 +24,17 @@ import Testing
         #expect(offences.isEmpty, "order state changes go through OrderService:\n\(offences.report)")
     }
 
+    @Test func onlyStaffTouchesStaffTables() throws {
+        // Who may do what is decided in one place; the `staff` command calls the same services.
+        let pattern =
+            #"\bstaff_(members|roles|sessions|access_tokens|api_keys|recovery_codes)\b"#
+            + #"|\bStaff(Member|CustomRole|Session|AccessToken|APIKey|RecoveryCode)\b(\(|\.query)"#
+        let offences = try SourceFile.all(under: Self.application).filter {
+            !$0.path.hasPrefix("Staff/") && $0.path != "App/Commands/StaffCommand.swift"
+        }.flatMap { $0.lines(matching: pattern) }
+        #expect(offences.isEmpty, "staff tables are read and written through Staff/:\n\(offences.report)")
+    }
+
     @Test func ordersNeverReachIntoPayments() throws {
         // Payments calls Orders; the other direction would make the two one tangle again.
         let paymentTypes = try SourceFile.all(under: Self.application.appendingPathComponent("Payments"))

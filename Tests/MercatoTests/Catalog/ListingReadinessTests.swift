@@ -8,9 +8,7 @@ import VaporTesting
     private static func readiness(of role: ServerRole) async throws -> (HTTPStatus, HealthRoutes.Readiness?) {
         var answer: (HTTPStatus, HealthRoutes.Readiness?) = (.internalServerError, nil)
         try await TestSupport.withApp(role: role) { app in
-            try await app.testing().test(.GET, "/health/ready") { response in
-                answer = (response.status, try? response.content.decode(HealthRoutes.Readiness.self))
-            }
+            answer = try await TestSupport.readiness(of: app)
         }
         return answer
     }

@@ -12,7 +12,7 @@ import VaporTesting
 /// must be refused. JSON Schema measures strings in Unicode scalars, so the server does too.
 @Suite(.serialized) struct DocumentedInputLimitTests {
     static let catalogue = [CatalogFixtures.product("Basic Tee", category: "t-shirts", price: 1_500, stock: 30)]
-    static let admin: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+    static let admin: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
 
     /// One character that is `count` Unicode scalars long: an `e` with combining accents.
     static func accented(_ count: Int) -> String { "e" + String(repeating: "\u{301}", count: count - 1) }

@@ -11,7 +11,7 @@ import VaporTesting
 /// voiding of its payment, so no cancel path can skip either.
 @Suite(.serialized) struct OrderCancellationTests {
     static let catalogue = [CatalogFixtures.product("Court Sneakers", category: "sneakers", price: 7_500, stock: 3)]
-    static let admin: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+    static let admin: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
 
     private func placeOrder(_ app: Application) async throws -> OrderDTO {
         let cart = try await CommerceFixtures.createCart(app)
@@ -38,7 +38,7 @@ import VaporTesting
             #expect(stored.status == .cancelled)
             let transition = try await OrderTransition.query(on: app.db).filter(\.$order.$id == order.id)
                 .sort(\.$createdAt, .descending).first()
-            #expect(transition?.actor == "admin" && transition?.note == "customer called")
+            #expect(transition?.actor == "api-key:tests" && transition?.note == "customer called")
             #expect(try await CommerceFixtures.stock(app, sku: "SKU-court-sneakers") == (3, 0))
             #expect(queued.count == 1)
             #expect(try await app.payments.retrievePayment(id: paymentID).status == .canceled)

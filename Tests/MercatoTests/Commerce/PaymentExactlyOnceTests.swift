@@ -114,7 +114,7 @@ import VaporTesting
             let order = try await order(app)
             _ = try await CommerceFixtures.pay(app, order)
             let admin: HTTPHeaders = [
-                "Authorization": "Bearer testing-admin-token", "Content-Type": "application/json",
+                "Authorization": "Bearer mk_test-owner-key", "Content-Type": "application/json",
             ]
             let path = "/api/v1/admin/orders/\(order.id)"
             // MUT + validate: bad amounts change nothing
@@ -155,7 +155,7 @@ import VaporTesting
     @Test func adminMovesAPaidOrderThroughFulfilmentAndShippingQueuesTheNotification() async throws {
         try await CommerceFixtures.withShop(Self.catalogue) { app in
             let order = try await order(app)
-            let admin: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+            let admin: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
             let path = "/api/v1/admin/orders/\(order.id)/transitions"
             // an unpaid order can't ship
             #expect(
@@ -181,7 +181,7 @@ import VaporTesting
             let stored = try #require(try await Order.find(order.id, on: app.db))
             let dto = try await stored.dto(on: app.db)
             #expect(dto.transitions.map(\.to) == ["pending_payment", "paid", "fulfilled", "shipped", "delivered"])
-            #expect(dto.transitions.suffix(3).allSatisfy { $0.actor == "admin" })
+            #expect(dto.transitions.suffix(3).allSatisfy { $0.actor == "api-key:tests" })
             let emails = try await CommerceFixtures.queuedJobs(app, kind: .sendEmail)
             #expect(emails.count == 2)
             #expect(emails.contains { $0.contains("00340434") })

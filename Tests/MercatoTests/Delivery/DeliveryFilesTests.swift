@@ -74,7 +74,7 @@ import Testing
         #expect(root.contains("  DistributionId:\n"))
         let secretKeys = try Set(Self.captures(#"\$\{AppSecretArn\}:([A-Za-z]+)::"#, in: services))
         #expect(
-            secretKeys == ["databasePassword", "redisPassword", "adminToken", "stripeSecretKey", "stripeWebhookSecret"])
+            secretKeys == ["databasePassword", "redisPassword", "stripeSecretKey", "stripeWebhookSecret"])
     }
 
     @Test func composeEnvironmentIsAValidDevelopmentConfiguration() throws {
@@ -108,7 +108,7 @@ import Testing
         let plausible = [
             "BASE_URL": "https://shop.mercato.example", "DB_PORT": "5432", "REDIS_PORT": "6379",
             "STORE_API_URL": "http://api:8080", "CDN_URL": "https://shop.mercato.example",
-            "ADMIN_TOKEN": String(repeating: "t", count: 40), "AWS_REGION": "eu-west-1",
+            "AWS_REGION": "eu-west-1",
             "STRIPE_SECRET_KEY": "sk_live_plausible", "STRIPE_WEBHOOK_SECRET": "whsec_plausible",
             "MAIL_FROM": "Mercato <orders@shop.mercato.example>", "SES_REGION": "eu-west-1",
         ]
@@ -121,7 +121,7 @@ import Testing
         let incomplete = try CommandLineRunner.run(
             ["config", "print", "--env", "production"], environment: withoutPassword)
         // validate
-        #expect(names.isSuperset(of: ["DB_HOST", "DB_PASSWORD", "REDIS_HOST", "S3_BUCKET", "ADMIN_TOKEN", "BASE_URL"]))
+        #expect(names.isSuperset(of: ["DB_HOST", "DB_PASSWORD", "REDIS_HOST", "S3_BUCKET", "BASE_URL"]))
         #expect(complete.status == 0, "\(complete.stderr)")
         #expect(incomplete.status != 0)
         #expect(incomplete.stderr.contains("DB_PASSWORD"))

@@ -12,7 +12,7 @@ import VaporTesting
 /// Operators list and retry dead letters through the Admin API; bad tokens and bad input change
 /// nothing and get the documented error.
 @Suite(.serialized) struct JobAdminAPITests {
-    static let auth: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+    static let auth: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
 
     private func post(_ app: Application, _ path: String, headers: HTTPHeaders = auth) async throws
         -> TestingHTTPResponse

@@ -39,6 +39,7 @@ enum JobFixtures {
         try await TestSupport.withApp(settings, migrate: false) { app in
             try await app.autoRevert()
             try await app.autoMigrate()
+            try await TestSupport.grantOwnerKey(on: app.db)
             try await body(app)
         }
     }

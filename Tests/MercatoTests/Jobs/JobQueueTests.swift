@@ -145,7 +145,7 @@ import VaporTestUtils
             #expect(runAfterDeath == 0)
 
             let response = try await app.get(
-                "/api/v1/admin/jobs?status=dead", headers: ["Authorization": "Bearer testing-admin-token"])
+                "/api/v1/admin/jobs?status=dead", headers: ["Authorization": "Bearer mk_test-owner-key"])
             #expect(response.status == .ok)
             let listed = try response.content.decode(JobDTO.List.self, using: JobFixtures.apiDecoder)
             #expect(listed.jobs.map(\.id) == [id])

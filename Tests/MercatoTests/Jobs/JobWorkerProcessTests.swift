@@ -132,12 +132,17 @@ private final class WorkerProcess: @unchecked Sendable {
     private var outOpen = true
     private var errOpen = true
     private var sent = false
+    private var exited: ContinuousClock.Instant?
+    private let outPipe: Pipe
+    private let errPipe: Pipe
 
     init(environment: [String: String], sigtermOn marker: String?) throws {
         let port = Int.random(in: 20_000...40_000)
         let (process, outPipe, errPipe) = try CommandLineRunner.start(
             ["serve", "--env", "testing", "--role", "worker", "--port", String(port)], environment: environment)
         self.process = process
+        self.outPipe = outPipe
+        self.errPipe = errPipe
         pid = process.processIdentifier
         self.marker = marker.map { Data($0.utf8) }
         // Strong captures: the handlers let go at end of file, when they remove themselves.
@@ -177,8 +182,28 @@ private final class WorkerProcess: @unchecked Sendable {
     var report: String {
         locked { "stdout:\n\(String(decoding: out, as: UTF8.self))\nstderr:\n\(String(decoding: err, as: UTF8.self))" }
     }
-    /// Exited, and all it wrote has been read.
-    var isFinished: Bool { !process.isRunning && locked { !outOpen && !errOpen } }
+    /// Exited, and all it wrote has been read. The end of a pipe is seen by its readability
+    /// handler, which on Linux now and then never fires for it after the process exited (one CI
+    /// run in a few dozen): a second after exit, whatever is left is read directly instead.
+    var isFinished: Bool {
+        guard !process.isRunning else { return false }
+        let exitedAt = locked {
+            if exited == nil { exited = ContinuousClock.now }
+            return exited ?? ContinuousClock.now
+        }
+        if locked({ !outOpen && !errOpen }) { return true }
+        guard ContinuousClock.now - exitedAt > .seconds(1) else { return false }
+        for (pipe, fromStdout) in [(outPipe, true), (errPipe, false)] {
+            let handle = pipe.fileHandleForReading
+            handle.readabilityHandler = nil
+            let rest = (try? handle.readToEnd()) ?? nil
+            locked {
+                if fromStdout { out.append(rest ?? Data()) } else { err.append(rest ?? Data()) }
+                if fromStdout { outOpen = false } else { errOpen = false }
+            }
+        }
+        return true
+    }
 
     /// Waits for `condition` without holding a thread of the test's executor.
     func wait(upTo seconds: Int, for condition: () -> Bool) async -> Bool {

@@ -132,6 +132,39 @@ import Vapor
         }
     }
 
+    @Test func staffInvitationsAndResetsCarryTheLinkAndTheirOwnWords() async throws {
+        let link = "https://shop.example.com/admin/access/abc?x=1&y=2"
+        try await withTestingApp { app in
+            let invitation = try await EmailDelivery.render(
+                EmailJob(
+                    to: "cat@example.org",
+                    template: .staffAccess(
+                        StaffAccessEmail(
+                            purpose: .invitation, staffName: Self.hostileName, linkURL: link,
+                            expiresInMinutes: 72 * 60))), on: app)
+            let reset = try await EmailDelivery.render(
+                EmailJob(
+                    to: "cat@example.org",
+                    template: .staffAccess(
+                        StaffAccessEmail(
+                            purpose: .passwordReset, staffName: "Cat", linkURL: link, expiresInMinutes: 60))),
+                on: app)
+            #expect(invitation.subject == "You're invited to the shop's back office")
+            #expect(invitation.htmlBody.contains("Choose your password"))
+            #expect(invitation.htmlBody.contains("expires in 3 days"))
+            #expect(invitation.textBody.contains("expires in 3 days"))
+            #expect(invitation.htmlBody.contains("href=\"https://shop.example.com/admin/access/abc?x=1&amp;y=2\""))
+            #expect(invitation.textBody.contains("\nhttps://shop.example.com/admin/access/abc?x=1&y=2\n"))
+            #expect(invitation.textBody.contains("Hello \(Self.hostileName),"))
+            #expect(!invitation.htmlBody.contains("<script>"))
+            #expect(reset.subject == "Reset your back-office password")
+            #expect(reset.htmlBody.contains("expires in 60 minutes"))
+            #expect(
+                reset.textBody.contains("Choose a new password:\nhttps://shop.example.com/admin/access/abc?x=1&y=2"))
+            #expect(!reset.textBody.contains("invited"))
+        }
+    }
+
     @Test func deliverWritesBothPartsToTheOutbox() async throws {
         let outbox = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: outbox) }

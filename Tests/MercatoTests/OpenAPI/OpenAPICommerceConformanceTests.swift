@@ -14,7 +14,7 @@ import VaporTesting
         CatalogFixtures.product("Basic Tee", category: "t-shirts", price: 1_500, stock: 30),
     ]
 
-    static let admin: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+    static let admin: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
 
     static func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
 

@@ -292,7 +292,7 @@ import VaporTesting
                 limit: 1, worker: "conformance", leaseUntil: Date().addingTimeInterval(60), on: app.db)
             for status in ["dead", "running"] {
                 let path = "/api/v1/admin/jobs?status=\(status)"
-                let response = try await app.get(path, headers: ["Authorization": "Bearer testing-admin-token"])
+                let response = try await app.get(path, headers: ["Authorization": "Bearer mk_test-owner-key"])
                 #expect(response.status == .ok)
                 let listed = try spec.check(response, path: path)
                 #expect(listed?["jobs"]?.array?.count == 1)

@@ -93,13 +93,13 @@ import Testing
     @Test func unresolvableSecretWithoutCredentialsNamesSecretAndVariable() throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "admin:\n  token: ${secret:mercato/testing/app#adminToken}\n".write(
+        try "checkout:\n  testWebhookSecret: ${secret:mercato/testing/app#webhookToken}\n".write(
             to: directory.appendingPathComponent("testing.yaml"), atomically: true, encoding: .utf8)
         let outcome = try CommandLineRunner.run(["preflight", "--env", "testing", "--config-dir", directory.path])
         #expect(outcome.status != 0)
         let secrets = try #require(Self.line("secrets", in: outcome.stdout))
         #expect(secrets.hasPrefix("FAIL"))
-        #expect(secrets.contains("admin.token: ${secret:mercato/testing/app#adminToken}"))
+        #expect(secrets.contains("checkout.testWebhookSecret: ${secret:mercato/testing/app#webhookToken}"))
         #expect(secrets.contains("AWS_ACCESS_KEY_ID is not set"))
         #expect(secrets.contains("testing.yaml:2"))
         #expect(Self.line("configuration", in: outcome.stdout)?.hasPrefix("ok") == true)
@@ -140,7 +140,7 @@ import Testing
 struct PreflightSecretsTests {
     @Test func resolvedAndMissingSecretsAreReported() async throws {
         // setup
-        let name = try await TestServices.createSecret(#"{"adminToken":"tok"}"#)
+        let name = try await TestServices.createSecret(#"{"webhookToken":"tok"}"#)
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("good")
@@ -148,9 +148,9 @@ struct PreflightSecretsTests {
         for folder in [good, bad] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        try "admin:\n  token: ${secret:\(name)#adminToken}\n".write(
+        try "checkout:\n  testWebhookSecret: ${secret:\(name)#webhookToken}\n".write(
             to: good.appendingPathComponent("testing.yaml"), atomically: true, encoding: .utf8)
-        try "admin:\n  token: ${secret:\(name)#missingKey}\n".write(
+        try "checkout:\n  testWebhookSecret: ${secret:\(name)#missingKey}\n".write(
             to: bad.appendingPathComponent("testing.yaml"), atomically: true, encoding: .utf8)
         let variables = try TestServices.secretsVariables()
         // MUT

@@ -155,6 +155,7 @@ final class DisposableRedis {
         shared.database = .sqlite(path: directory.appendingPathComponent("shop.sqlite").path)
         try await TestSupport.withApp(shared, migrate: false) { first in
             try await first.autoMigrate()
+            try await TestSupport.grantOwnerKey(on: first.db)
             try await first.catalogCache.invalidate()  // a clean version for this test's entries
             try await CatalogFixtures.insert([CatalogFixtures.product("Court Sneakers")], into: first)
             try await TestSupport.withApp(shared, migrate: false) { second in
@@ -162,7 +163,7 @@ final class DisposableRedis {
                 try await first.testing().test(.GET, "/api/v1/products/court-sneakers") { #expect($0.status == .ok) }
                 // MUT: the second instance changes the product (an image upload)
                 var headers: HTTPHeaders = [:]
-                headers.bearerAuthorization = .init(token: "testing-admin-token")
+                headers.bearerAuthorization = .init(token: "mk_test-owner-key")
                 let png = [UInt8]([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0])
                 try await second.testing().test(
                     .POST, "/api/v1/admin/products/court-sneakers/images", headers: headers,

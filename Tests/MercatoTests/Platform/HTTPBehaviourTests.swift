@@ -18,12 +18,10 @@ import VaporTesting
 
     @Test func readinessReportsTheDatabase() async throws {
         try await TestSupport.withApp { app in
-            try await app.testing().test(.GET, "/health/ready") { response in
-                #expect(response.status == .ok)
-                let body = try response.content.decode(HealthRoutes.Readiness.self)
-                #expect(body.status == "ok")
-                #expect(body.checks["database"]?.status == .up)
-            }
+            let (status, body) = try await TestSupport.readiness(of: app)
+            #expect(status == .ok)
+            #expect(body?.status == "ok")
+            #expect(body?.checks["database"]?.status == .up)
         }
     }
 

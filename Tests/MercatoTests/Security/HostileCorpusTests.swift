@@ -118,7 +118,7 @@ import VaporTesting
                         CartRoutes.tokenHeader: cart.token, OrderRoutes.tokenHeader: order.token ?? "",
                         "Content-Type": "application/json",
                     ]
-                    let bearer = probe.path.hasPrefix("/api/v1/admin/") ? "testing-admin-token" : session
+                    let bearer = probe.path.hasPrefix("/api/v1/admin/") ? "mk_test-owner-key" : session
                     if probe.path.hasPrefix("/api/v1/admin/") || probe.path.hasPrefix("/api/v1/me") {
                         headers.bearerAuthorization = .init(token: bearer)
                     }

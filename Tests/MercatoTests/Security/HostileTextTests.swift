@@ -11,7 +11,7 @@ import VaporTesting
 /// `HostileCorpusTests`): each is a 400 naming what was wrong, never a 500, and nothing is stored.
 @Suite(.serialized) struct HostileTextTests {
     static let catalogue = [CatalogFixtures.product("Basic Tee", category: "t-shirts", price: 1_500, stock: 30)]
-    static let admin: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+    static let admin: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
     @Test(arguments: DatabaseBackend.available)
     func queryStringsAndPathsAreCheckedToo(on backend: DatabaseBackend) async throws {
         try await CommerceFixtures.withShop(on: backend, Self.catalogue) { app in

@@ -9,7 +9,7 @@ import VaporTesting
 /// and pricing checks every step, so extreme values end in a 4xx, never in a trapped process.
 @Suite(.serialized) struct MoneyBoundsTests {
     static let catalogue = [CatalogFixtures.product("Basic Tee", category: "t-shirts", price: 1_500, stock: 30)]
-    static let admin: HTTPHeaders = ["Authorization": "Bearer testing-admin-token"]
+    static let admin: HTTPHeaders = ["Authorization": "Bearer mk_test-owner-key"]
 
     @Test func pricingNeverTrapsWhateverTheAmounts() throws {
         // setup: amounts from zero to Int64.max, in a seeded sequence so a failure repeats

@@ -133,5 +133,11 @@ import VaporTesting
         #expect(RequestThrottle.routeClass(method: .GET, path: "/search") == .search)
         #expect(RequestThrottle.routeClass(method: .POST, path: "/api/v1/carts") == .write)
         #expect(RequestThrottle.routeClass(method: .GET, path: "/c/shoes") == .read)
+        #expect(RequestThrottle.routeClass(method: .POST, path: "/api/v1/admin/sessions") == .signIn)
+        #expect(RequestThrottle.routeClass(method: .POST, path: "/api/v1/admin/access") == .passwordReset)
+        #expect(RequestThrottle.routeClass(method: .POST, path: "/admin/access/abc") == .passwordReset)
+        #expect(RequestThrottle.routeClass(method: .POST, path: "/api/v1/admin/password-reset") == .passwordReset)
+        #expect(RequestThrottle.routeClass(method: .GET, path: "/api/v1/admin/orders") == .admin)
+        #expect(RequestThrottle.routeClass(method: .GET, path: "/api/v1/auth/password-reset") == .read)
     }
 }

@@ -22,11 +22,11 @@ private func evaluate(
 struct SecretReferenceMotoTests {
     @Test func jsonKeysAndPlainSecretsResolveAndPrintRedacted() async throws {
         // setup
-        let app = try await TestServices.createSecret(#"{"adminToken":"tok-from-secrets","redisPassword":"r3dis"}"#)
+        let app = try await TestServices.createSecret(#"{"webhookToken":"tok-from-secrets","redisPassword":"r3dis"}"#)
         let plain = try await TestServices.createSecret("plain-db-password")
         let yaml = """
-            admin:
-              token: ${secret:\(app)#adminToken}
+            checkout:
+              testWebhookSecret: ${secret:\(app)#webhookToken}
             redis:
               password: ${secret:\(app)#redisPassword}
             database:
@@ -36,13 +36,14 @@ struct SecretReferenceMotoTests {
         let evaluation = try await evaluate(yaml, variables: try TestServices.secretsVariables())
         // validate
         #expect(evaluation.problems.isEmpty, "\(evaluation.problems)")
-        #expect(evaluation.settings.admin.token == "tok-from-secrets")
+        #expect(evaluation.settings.checkout.testWebhookSecret == "tok-from-secrets")
         #expect(evaluation.settings.redis.password == "r3dis")
         #expect(evaluation.secretNames == [app, plain])
         let printed = ConfigPrinter.render(evaluation.settings.resolved)
         #expect(!printed.contains("tok-from-secrets"))
         #expect(!printed.contains("plain-db-password"))
-        let tokenLine = try #require(printed.split(separator: "\n").first { $0.hasPrefix("admin.token:") })
+        let tokenLine = try #require(
+            printed.split(separator: "\n").first { $0.hasPrefix("checkout.testWebhookSecret:") })
         #expect(tokenLine.contains(ConfigPrinter.redacted))
         #expect(tokenLine.contains("testing.yaml:2 via \(app)"))
     }
@@ -68,32 +69,32 @@ struct SecretReferenceMotoTests {
     }
 
     @Test func missingKeyListsTheKeysTheSecretHas() async throws {
-        let name = try await TestServices.createSecret(#"{"adminToken":"x"}"#)
+        let name = try await TestServices.createSecret(#"{"webhookToken":"x"}"#)
         let yaml = "database:\n  password: ${secret:\(name)#databasePassword}\n"
         let evaluation = try await evaluate(yaml, variables: try TestServices.secretsVariables())
         let problem = try #require(evaluation.problems.first)
         #expect(evaluation.problems.count == 1)
         #expect(problem.key == "database.password")
-        #expect(problem.message.contains("has no key 'databasePassword' (it has: adminToken)"))
+        #expect(problem.message.contains("has no key 'databasePassword' (it has: webhookToken)"))
         #expect(!problem.message.contains("\"x\""))
     }
 
     @Test func keyOfANonJSONSecretIsRefused() async throws {
         let name = try await TestServices.createSecret("just text")
-        let yaml = "admin:\n  token: ${secret:\(name)#adminToken}\n"
+        let yaml = "checkout:\n  testWebhookSecret: ${secret:\(name)#webhookToken}\n"
         let evaluation = try await evaluate(yaml, variables: try TestServices.secretsVariables())
         let problem = try #require(evaluation.problems.first)
-        #expect(problem.key == "admin.token")
-        #expect(problem.message.contains("is not a JSON object, so key 'adminToken' cannot be read"))
+        #expect(problem.key == "checkout.testWebhookSecret")
+        #expect(problem.message.contains("is not a JSON object, so key 'webhookToken' cannot be read"))
         #expect(!problem.message.contains("just text"))
     }
 
     @Test func configPrintRedactsResolvedSecrets() async throws {
         // setup
-        let name = try await TestServices.createSecret(#"{"adminToken":"printed-never"}"#)
+        let name = try await TestServices.createSecret(#"{"webhookToken":"printed-never"}"#)
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "admin:\n  token: ${secret:\(name)#adminToken}\n".write(
+        try "checkout:\n  testWebhookSecret: ${secret:\(name)#webhookToken}\n".write(
             to: directory.appendingPathComponent("testing.yaml"), atomically: true, encoding: .utf8)
         // MUT
         let outcome = try CommandLineRunner.run(
@@ -101,7 +102,7 @@ struct SecretReferenceMotoTests {
             environment: try TestServices.secretsVariables())
         // validate
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout.contains("admin.token:"))
+        #expect(outcome.stdout.contains("checkout.testWebhookSecret:"))
         #expect(outcome.stdout.contains(ConfigPrinter.redacted))
         #expect(!outcome.stdout.contains("printed-never"))
     }
@@ -125,8 +126,8 @@ private actor CountingSecretStore: SecretStore {
     @Test func eachDistinctSecretIsFetchedOnce() async throws {
         let store = CountingSecretStore(["shop/app": #"{"a":"1","b":"2"}"#])
         let yaml = """
-            admin:
-              token: ${secret:shop/app#a}
+            checkout:
+              testWebhookSecret: ${secret:shop/app#a}
             database:
               password: ${secret:shop/app#b}
             redis:
@@ -134,22 +135,23 @@ private actor CountingSecretStore: SecretStore {
             """
         let evaluation = try await evaluate(yaml, variables: [:], store: store)
         #expect(evaluation.problems.isEmpty)
-        #expect(evaluation.settings.admin.token == "1")
+        #expect(evaluation.settings.checkout.testWebhookSecret == "1")
         #expect(await store.lookups == ["shop/app"])
         #expect(evaluation.referenceCount == 3)
     }
 
     @Test func noReferencesMeansNoLookups() async throws {
         let store = CountingSecretStore([:])
-        let evaluation = try await evaluate("admin:\n  token: ${TOKEN}\n", variables: ["TOKEN": "t"], store: store)
-        #expect(evaluation.settings.admin.token == "t")
+        let evaluation = try await evaluate(
+            "checkout:\n  testWebhookSecret: ${TOKEN}\n", variables: ["TOKEN": "t"], store: store)
+        #expect(evaluation.settings.checkout.testWebhookSecret == "t")
         #expect(await store.lookups.isEmpty)
     }
 
     @Test func missingCredentialsNameTheVariable() async throws {
-        let evaluation = try await evaluate("admin:\n  token: ${secret:shop/app#a}\n", variables: [:])
+        let evaluation = try await evaluate("checkout:\n  testWebhookSecret: ${secret:shop/app#a}\n", variables: [:])
         let problem = try #require(evaluation.problems.first)
-        #expect(problem.key == "admin.token")
+        #expect(problem.key == "checkout.testWebhookSecret")
         #expect(problem.message.contains("AWS_ACCESS_KEY_ID is not set"))
     }
 

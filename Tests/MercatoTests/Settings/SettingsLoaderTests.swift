@@ -161,24 +161,31 @@ import Testing
         }
     }
 
-    @Test func stagingRefusesThePublicTestWebhookSecretAndShortAdminTokens() {
-        // setup: staging's shape, with the two values anyone could guess
+    @Test func stagingRefusesThePublicTestWebhookSecret() {
+        // setup: staging's shape, with the value anyone could guess
         let yaml = """
             server:
               baseURL: https://staging.example.com
             database:
               host: db.internal
-            admin:
-              token: short
             checkout:
               testWebhookSecret: whsec_mercato_test
             """
         // MUT
         let found = problems(yaml, environment: .staging)
-        // validate: both named, with what to do
-        #expect(found.map(\.key).sorted() == ["admin.token", "checkout.testWebhookSecret"])
-        #expect(found.first { $0.key == "admin.token" }?.message.contains("at least 32 characters") == true)
+        // validate: named, with what to do
+        #expect(found.map(\.key).sorted() == ["checkout.testWebhookSecret"])
         #expect(found.first { $0.key == "checkout.testWebhookSecret" }?.message.contains("not the default") == true)
+    }
+
+    /// One shared admin bearer token gave every script and person the same unrevocable access.
+    @Test func theRetiredAdminTokenIsRefusedWithWhatToUseInstead() {
+        for environment in AppEnvironment.allCases {
+            let found = problems("admin:\n  token: \(String(repeating: "t", count: 40))\n", environment: environment)
+            let problem = found.first { $0.key == "admin.token" }
+            #expect(problem?.message.contains("is retired") == true, "\(environment)")
+            #expect(problem?.message.contains("mercato staff api-key") == true, "\(environment)")
+        }
     }
 
     @Test func stagingRequiresPostgres() {

@@ -23,7 +23,7 @@ import VaporTesting
 
             // MUT: an image upload is a catalogue write
             var admin: HTTPHeaders = [:]
-            admin.bearerAuthorization = .init(token: "testing-admin-token")
+            admin.bearerAuthorization = .init(token: "mk_test-owner-key")
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]
             try await app.testing().test(
                 .POST, "/api/v1/admin/products/court-sneakers/images?alt=Studio%20shot", headers: admin,

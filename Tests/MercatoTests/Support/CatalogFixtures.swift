@@ -61,6 +61,7 @@ enum CatalogFixtures {
         try await TestSupport.withApp(settings, migrate: false) { app in
             try await app.autoRevert()
             try await app.autoMigrate()
+            try await TestSupport.grantOwnerKey(on: app.db)
             try await insert(products, into: app)
             try await body(app)
         }

@@ -5,6 +5,7 @@ import RedisClient
 import SQLKit
 import Testing
 import Vapor
+import VaporTesting
 
 @testable import Mercato
 
@@ -18,7 +19,7 @@ enum TestSupport {
     /// Everything staging and production require from their environment, with harmless values.
     static let deployedVariables = [
         "BASE_URL": "https://shop.example.com", "DB_HOST": "db.internal", "DB_PASSWORD": "db-password",
-        "REDIS_HOST": "redis.internal", "S3_BUCKET": "mercato-media", "ADMIN_TOKEN": String(repeating: "a", count: 40),
+        "REDIS_HOST": "redis.internal", "S3_BUCKET": "mercato-media",
         "STRIPE_SECRET_KEY": "sk_test_deployed", "STRIPE_WEBHOOK_SECRET": "whsec_deployed_0123456789abcdef",
         "MAIL_FROM": "Mercato <orders@shop.example.com>",
     ]
@@ -39,13 +40,51 @@ enum TestSupport {
         let app = try await MercatoApplication.make(settings: settings ?? self.settings(), role: role)
         app.directory = DirectoryConfiguration(workingDirectory: repositoryRoot.path + "/")
         do {
-            if migrate { try await app.autoMigrate() }
+            if migrate {
+                try await app.autoMigrate()
+                try await grantOwnerKey(on: app.db)
+            }
             try await body(app)
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         try await app.asyncShutdown()
+    }
+
+    /// An API key holding every permission, present in every migrated test app, for tests that
+    /// call the Admin API without being about staff access.
+    static let ownerKey = "mk_test-owner-key"
+    static let ownerHeaders: HTTPHeaders = ["Authorization": "Bearer \(ownerKey)"]
+
+    /// Stores ``ownerKey`` unless it's there (suites on PostgreSQL keep their database between runs).
+    static func grantOwnerKey(on db: any Database) async throws {
+        let hash = SecretToken.hash(ownerKey)
+        guard try await StaffAPIKey.query(on: db).filter(\.$keyHash == hash).first() == nil else { return }
+        let key = StaffAPIKey()
+        key.id = UUID()
+        key.name = "tests"
+        key.keyHash = hash
+        key.prefix = String(ownerKey.prefix(10))
+        key.permissions = StaffPermission.stored(Set(StaffPermission.allCases))
+        key.createdAt = Date()
+        try await key.create(on: db)
+    }
+
+    /// `/health/ready` probed as a load balancer does: again every 200 ms until it answers 200, for
+    /// up to 20 s (a first probe can time out while a loaded machine builds the listing index; the
+    /// load goes on and the next probe finds it). The last answer.
+    static func readiness(of app: Application) async throws -> (HTTPStatus, HealthRoutes.Readiness?) {
+        var answer: (HTTPStatus, HealthRoutes.Readiness?) = (.internalServerError, nil)
+        let deadline = ContinuousClock.now + .seconds(20)
+        repeat {
+            try await app.testing().test(.GET, "/health/ready") { response in
+                answer = (response.status, try? response.content.decode(HealthRoutes.Readiness.self))
+            }
+            if answer.0 == .ok { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < deadline
+        return answer
     }
 
     /// A folder under the system temp directory, removed by the caller.

@@ -44,3 +44,13 @@ extension Model {
         }
     }
 }
+
+extension Request {
+    /// The path parameter `name` as a UUID; anything else is a 400 naming it.
+    func uuidParameter(_ name: String) throws -> UUID {
+        guard let id = parameters.get(name, as: UUID.self) else {
+            throw InvalidParameter(name: name, problem: "must be a UUID")
+        }
+        return id
+    }
+}

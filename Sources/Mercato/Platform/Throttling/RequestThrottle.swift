@@ -18,12 +18,18 @@ struct RequestThrottle: AsyncMiddleware {
     static func routeClass(method: HTTPMethod, path: String) -> ThrottleSettings.RouteClass? {
         let exempt = ["/health", "/metrics", "/version", "/static/", "/media/", "/api/v1/webhooks/", "/favicon"]
         if exempt.contains(where: path.hasPrefix) { return nil }
-        if path.hasPrefix("/api/v1/admin/") { return .admin }
         let write = method != .GET && method != .HEAD
+        // Staff sign-in and emailed links take the strict classes, as customers' do.
+        let links =
+            ["/api/v1/auth/password-reset", "/account/password-reset", "/api/v1/admin/password-reset"]
+            + ["/api/v1/admin/access", "/admin/access/"]
+        if write, links.contains(where: path.hasPrefix) { return .passwordReset }
+        if write, ["/api/v1/auth/login", "/account/login", "/api/v1/admin/sessions"].contains(path) { return .signIn }
+        if path.hasPrefix("/api/v1/admin/") { return .admin }
         switch path {
         case _ where path.hasPrefix("/api/v1/auth/password-reset") || path.hasPrefix("/account/password-reset"):
-            return write ? .passwordReset : .read
-        case "/api/v1/auth/login", "/account/login": return write ? .signIn : .read
+            return .read
+        case "/api/v1/auth/login", "/account/login": return .read
         case "/api/v1/checkout", "/checkout": return write ? .checkout : .read
         case _ where path.hasSuffix("/payment") || path.hasPrefix("/checkout/pay/"): return write ? .payment : .read
         case _ where path.hasPrefix("/api/v1/search") || path.hasPrefix("/search"): return .search

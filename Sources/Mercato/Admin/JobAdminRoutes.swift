@@ -9,9 +9,9 @@ struct JobAdminRoutes: RouteCollection {
     static let maximumLimit = 500
 
     func boot(routes: any RoutesBuilder) throws {
-        let jobs = routes.grouped("api", "v1", "admin", "jobs").grouped(AdminTokenMiddleware())
-        jobs.get(use: list)
-        jobs.post(":id", "retry", use: retry)
+        let jobs = routes.grouped("api", "v1", "admin", "jobs")
+        jobs.admin(.GET, access: .permission(.jobsRead), use: list)
+        jobs.admin(.POST, ":id", "retry", access: .permission(.jobsWrite), use: retry)
     }
 
     func list(req: Request) async throws -> Response {
