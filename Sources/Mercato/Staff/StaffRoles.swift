@@ -59,14 +59,7 @@ struct StaffRoles {
         role.permissions = StaffPermission.stored(permissions)
         role.createdAt = now
         role.updatedAt = now
-        guard try await StaffCustomRole.query(on: db).filter(\.$name == rawName).first() == nil else {
-            throw StaffError.roleNameTaken
-        }
-        do {
-            try await role.create(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw StaffError.roleNameTaken
-        }
+        try await role.create(on: db, refusingDuplicateAs: StaffError.roleNameTaken)
         return role
     }
 

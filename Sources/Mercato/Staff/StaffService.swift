@@ -204,11 +204,7 @@ struct StaffService {
     /// The unique index decides (no read first: on SQLite a transaction must begin with its write,
     /// or concurrent ones fail with "database is locked" instead of waiting).
     private func insert(_ member: StaffMember, on tx: any Database) async throws {
-        do {
-            try await member.create(on: tx)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw StaffError.emailTaken
-        }
+        try await member.create(on: tx, refusingDuplicateAs: StaffError.emailTaken)
     }
 
     /// Issues a link and queues the email carrying it, in the caller's transaction: the email goes

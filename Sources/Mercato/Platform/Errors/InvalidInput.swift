@@ -34,7 +34,7 @@ struct DuplicateRecord: AppError {
 extension Model {
     /// Inserts the row, letting the database's unique index decide: a duplicate becomes
     /// `duplicate` (409) instead of a 500, with no check-then-insert race between two writers.
-    func create(on db: any Database, refusingDuplicateAs duplicate: @autoclosure () -> DuplicateRecord)
+    func create(on db: any Database, refusingDuplicateAs duplicate: @autoclosure () -> any Error)
         async throws
     {
         do {
