@@ -34,7 +34,11 @@ struct ProductImageService {
                 status: .unsupportedMediaType, code: "unsupported_image_type",
                 reason: "only JPEG, PNG, WebP and AVIF images are accepted")
         }
-        guard alt.count <= 200 else { throw InvalidParameter(name: "alt", problem: "must be at most 200 characters") }
+        // Counted as the OpenAPI document counts (code points), not as grapheme clusters, which let
+        // stacked combining marks far past the documented limit.
+        guard alt.unicodeScalars.count <= 200 else {
+            throw InvalidParameter(name: "alt", problem: "must be at most 200 characters")
+        }
         guard let product = try await Product.query(on: db).filter(\.$slug == slug).first(), let productID = product.id
         else { throw CatalogError.unknownProduct(slug) }
         let key =
