@@ -36,13 +36,29 @@ struct AdminOrderRoutes: RouteCollection {
     struct RefundRequest: Content {
         /// Minor units; the whole refundable amount when omitted.
         var amount: Int64?
+        /// Goods coming back to the shelf with this refund.
+        var restock: [RestockLine]?
+    }
+
+    struct RestockLine: Content {
+        var variantId: UUID
+        var quantity: Int
     }
 
     func refund(req: Request) async throws -> OrderDTO {
         let order = try await find(req)
         let body = try req.content.decode(RefundRequest.self)
-        return try await req.paymentFlow.refund(order, amount: body.amount, actor: try await req.staffPrincipal().actor)
-            .dto(on: req.db)
+        let restock = try (body.restock ?? []).enumerated().map { index, line in
+            guard 1...CartError.maximumQuantity ~= line.quantity else {
+                throw InvalidField(
+                    name: "restock[\(index)].quantity", problem: "must be from 1 to \(CartError.maximumQuantity)")
+            }
+            return StockLine(variantID: line.variantId, quantity: line.quantity)
+        }
+        guard restock.count <= 500 else { throw InvalidField(name: "restock", problem: "must have at most 500 lines") }
+        return try await req.paymentFlow.refund(
+            order, amount: body.amount, restock: restock, actor: try await req.staffPrincipal().actor
+        ).dto(on: req.db)
     }
 
     private func find(_ req: Request) async throws -> Order {

@@ -22,6 +22,7 @@ enum MigrationList {
             AddCatalogReadIndexes(),
             AddTypoLookupIndexes(),
             CreateStaff(),
+            CreateInventoryLedger(),
             // mercato:migrations-end
         ]
     }

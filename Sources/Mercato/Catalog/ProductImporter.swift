@@ -35,6 +35,8 @@ struct NewProduct {
 /// Writes new products straight into the catalogue tables.
 struct ProductImporter {
     let db: any Database
+    /// Named in each new variant's opening ledger row.
+    var actor = "seed"
 
     /// Inserts products with variants, option values, stock and one image each (when `imageKey`
     /// names one), in a few multi-row statements. Callers index them for search afterwards.
@@ -79,7 +81,7 @@ struct ProductImporter {
                     }
                 ).run()
             try await InventoryService(db: db).createLevels(
-                chunk.map { product, _, variant in (variant.id, product.id, variant.onHand) }, now: now)
+                chunk.map { product, _, variant in (variant.id, product.id, variant.onHand) }, actor: actor, now: now)
             let options = chunk.flatMap { product, _, variant in
                 variant.options.map { [SQLBind(variant.id), SQLBind(product.id), SQLBind($0.name), SQLBind($0.value)] }
             }

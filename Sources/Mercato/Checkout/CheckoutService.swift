@@ -64,15 +64,17 @@ struct CheckoutService {
                 lines: pricingLines, discount: discount, shipping: shipping, taxRateBasisPoints: rate,
                 pricesIncludeTax: settings.pricesIncludeTax)
 
+            let orderID = UUID()
             let reservation = try await InventoryService(db: tx).reserve(
-                lines.map { StockLine(variantID: $0.variantID, quantity: $0.quantity) })
+                lines.map { StockLine(variantID: $0.variantID, quantity: $0.quantity) },
+                StockChange(.checkoutReserved, actor: actor, orderID: orderID))
             guard case .reserved = reservation else {
                 let short = lines.first { .shortOf($0.variantID) == reservation }
                 throw OrderError.outOfStock(sku: short?.sku ?? "")
             }
             if let coupon { try await coupons.redeem(coupon, customerKey: customerKey) }
             let draft = OrderDraft(
-                customerID: customerID, email: email, currency: currency, pricing: pricing,
+                id: orderID, customerID: customerID, email: email, currency: currency, pricing: pricing,
                 pricesIncludeTax: settings.pricesIncludeTax, couponCode: coupon?.code, shippingMethod: method.code,
                 shippingAddress: address, paymentProvider: payments.provider.name,
                 reservationExpiresAt: Date().addingTimeInterval(TimeInterval(settings.reservationMinutes * 60)),

@@ -11,6 +11,8 @@ final class InventoryLevel: Model, @unchecked Sendable {
     @Field(key: "on_hand") var onHand: Int
     @Field(key: "reserved") var reserved: Int
     @Field(key: "updated_at") var updatedAt: Date
+    /// Free stock at or below this counts as low; nil when nobody set one.
+    @OptionalField(key: "low_stock_threshold") var lowStockThreshold: Int?
 
     init() {}
 
@@ -24,4 +26,7 @@ final class InventoryLevel: Model, @unchecked Sendable {
 
     /// What can still be sold.
     var available: Int { onHand - reserved }
+
+    /// Whether free stock has fallen to the threshold.
+    var isLow: Bool { lowStockThreshold.map { available <= $0 } ?? false }
 }

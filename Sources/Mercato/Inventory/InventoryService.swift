@@ -13,8 +13,10 @@ struct StockLine: Sendable, Equatable {
 /// commit when an order is cancelled or paid, availability for carts and product pages, and
 /// stock corrections.
 ///
-/// Every change is one conditional `UPDATE`: PostgreSQL re-checks the condition after waiting for
-/// a concurrent update of the same row, so no number of instances can oversell.
+/// Every reservation is one conditional `UPDATE`: PostgreSQL re-checks the condition after waiting
+/// for a concurrent update of the same row, so no number of instances can oversell. Every change to
+/// on-hand or reserved stock appends its row to the inventory ledger (`StockLedger`) in the same
+/// transaction, so `mercato inventory verify` can replay the ledger to the levels.
 struct InventoryService {
     let db: any Database
 
@@ -22,24 +24,28 @@ struct InventoryService {
     static let maximumOnHand = 1_000_000_000
 
     /// Reserves every line or none: returns the products whose stock moved and the lines left with
-    /// no free stock (for cache invalidation), or `shortOf` naming the first line that didn't fit. Call inside the order's transaction; lines are taken in variant order so two
-    /// multi-line checkouts can't deadlock.
-    func reserve(_ lines: [StockLine]) async throws -> ReservationOutcome {
+    /// no free stock (for cache invalidation), or `shortOf` naming the first line that didn't fit.
+    /// Call inside the order's transaction; lines are taken in variant order so two multi-line
+    /// checkouts can't deadlock. Each held line appends a `checkout_reserved` ledger row.
+    func reserve(_ lines: [StockLine], _ change: StockChange) async throws -> ReservationOutcome {
         var exhausted: [UUID] = []
-        var products: Set<UUID> = []
+        var movements: [StockMovement] = []
+        let now = Date()
         for line in lines.sorted(by: { $0.variantID.uuidString < $1.variantID.uuidString }) {
             let row = try await db.sql.raw(
                 """
-                UPDATE inventory_levels SET reserved = reserved + \(bind: line.quantity), updated_at = \(bind: Date())
+                UPDATE inventory_levels SET reserved = reserved + \(bind: line.quantity), updated_at = \(bind: now)
                 WHERE variant_id = \(bind: line.variantID) AND on_hand - reserved >= \(bind: line.quantity)
-                RETURNING on_hand - reserved AS available, product_id
+                RETURNING on_hand, reserved, product_id
                 """
             ).first()
             guard let row else { return .shortOf(line.variantID) }
-            if try row.decode(column: "available", as: Int.self) == 0 { exhausted.append(line.variantID) }
-            products.insert(try row.decode(column: "product_id", as: UUID.self))
+            let movement = try Self.movement(of: line.variantID, from: row, onHand: 0, reserved: line.quantity)
+            if movement.onHandAfter == movement.reservedAfter { exhausted.append(line.variantID) }
+            movements.append(movement)
         }
-        return .reserved(exhausted: exhausted, products: products)
+        try await StockLedger.append(movements, change, on: db, at: now)
+        return .reserved(exhausted: exhausted, products: Set(movements.map(\.productID)))
     }
 
     /// The result of `reserve`: every line held, or the variant that had too little.
@@ -51,32 +57,51 @@ struct InventoryService {
     /// Returns reserved stock to sale (an order cancelled or expired unpaid); gives the products
     /// whose stock came back.
     @discardableResult
-    func release(_ lines: [StockLine]) async throws -> Set<UUID> {
-        var products: Set<UUID> = []
-        for line in lines {
-            let row = try await db.sql.raw(
-                """
-                UPDATE inventory_levels SET reserved = reserved - \(bind: line.quantity), updated_at = \(bind: Date())
-                WHERE variant_id = \(bind: line.variantID) RETURNING product_id
-                """
-            ).first()
-            if let row { products.insert(try row.decode(column: "product_id", as: UUID.self)) }
-        }
-        return products
+    func release(_ lines: [StockLine], _ change: StockChange) async throws -> Set<UUID> {
+        try await move(lines, onHand: 0, reserved: -1, change)
     }
 
     /// Turns reservations into sales (an order paid): the goods leave on-hand stock.
-    func commit(_ lines: [StockLine]) async throws {
-        for line in lines {
-            try await db.sql.raw(
+    func commit(_ lines: [StockLine], _ change: StockChange) async throws {
+        try await move(lines, onHand: -1, reserved: -1, change)
+    }
+
+    /// Applies each line's quantity times the signs given to on-hand and reserved stock, one
+    /// unconditional update per line, and appends the ledger rows; returns the products touched.
+    private func move(_ lines: [StockLine], onHand: Int, reserved: Int, _ change: StockChange) async throws
+        -> Set<UUID>
+    {
+        var movements: [StockMovement] = []
+        let now = Date()
+        for line in lines.sorted(by: { $0.variantID.uuidString < $1.variantID.uuidString }) {
+            let deltaOnHand = onHand * line.quantity
+            let deltaReserved = reserved * line.quantity
+            let row = try await db.sql.raw(
                 """
                 UPDATE inventory_levels
-                SET on_hand = on_hand - \(bind: line.quantity), reserved = reserved - \(bind: line.quantity),
-                  updated_at = \(bind: Date())
-                WHERE variant_id = \(bind: line.variantID)
+                SET on_hand = on_hand + \(bind: deltaOnHand), reserved = reserved + \(bind: deltaReserved),
+                  updated_at = \(bind: now)
+                WHERE variant_id = \(bind: line.variantID) RETURNING on_hand, reserved, product_id
                 """
-            ).run()
+            ).first()
+            if let row {
+                movements.append(
+                    try Self.movement(of: line.variantID, from: row, onHand: deltaOnHand, reserved: deltaReserved))
+            }
         }
+        try await StockLedger.append(movements, change, on: db, at: now)
+        return Set(movements.map(\.productID))
+    }
+
+    /// The ledger row for a level update's `RETURNING on_hand, reserved, product_id`.
+    static func movement(of variantID: UUID, from row: any SQLRow, onHand: Int, reserved: Int) throws
+        -> StockMovement
+    {
+        StockMovement(
+            variantID: variantID, productID: try row.decode(column: "product_id", as: UUID.self),
+            deltaOnHand: onHand, deltaReserved: reserved,
+            onHandAfter: try row.decode(column: "on_hand", as: Int.self),
+            reservedAfter: try row.decode(column: "reserved", as: Int.self))
     }
 
     /// Free stock (on hand minus reserved) of each variant asked for; variants without a stock
@@ -109,34 +134,15 @@ struct InventoryService {
         return level
     }
 
-    /// Changes on-hand stock by `delta` (a count, a delivery, a write-off). Refused when it would
-    /// drop below zero or below what open orders hold, in the same conditional update.
-    @discardableResult
-    func adjust(_ variantID: UUID, by delta: Int) async throws -> InventoryLevel {
-        guard abs(delta) <= Self.maximumOnHand else { throw InventoryError.outOfRange(delta) }
-        let moved = try await db.sql.raw(
-            """
-            UPDATE inventory_levels SET on_hand = on_hand + \(bind: delta), updated_at = \(bind: Date())
-            WHERE variant_id = \(bind: variantID) AND on_hand + \(bind: delta) >= reserved
-              AND on_hand + \(bind: delta) >= 0 AND on_hand + \(bind: delta) <= \(bind: Self.maximumOnHand)
-            RETURNING variant_id
-            """
-        ).first()
-        let level = try await level(of: variantID)
-        guard moved != nil else {
-            let wanted = level.onHand + delta
-            if wanted < 0 || wanted > Self.maximumOnHand { throw InventoryError.outOfRange(wanted) }
-            throw InventoryError.belowReserved(onHand: wanted, reserved: level.reserved)
-        }
-        return level
-    }
-
-    /// Opens stock rows for new variants (catalogue import and seeding), many per statement.
-    func createLevels(_ levels: [(variantID: UUID, productID: UUID, onHand: Int)], now: Date = Date()) async throws {
+    /// Opens stock rows for new variants (catalogue import and seeding), many per statement, each
+    /// with its `opening` ledger row.
+    func createLevels(
+        _ levels: [(variantID: UUID, productID: UUID, onHand: Int)], actor: String, now: Date = Date()
+    ) async throws {
         for level in levels where !(0...Self.maximumOnHand ~= level.onHand) {
             throw InventoryError.outOfRange(level.onHand)
         }
-        for chunk in levels.chunked(into: 500) {
+        for chunk in levels.chunked(into: 400) {
             try await db.sql.insert(into: InventoryLevel.schema)
                 .columns("variant_id", "product_id", "on_hand", "reserved", "updated_at")
                 .rows(
@@ -147,6 +153,12 @@ struct InventoryService {
                         ]
                     }
                 ).run()
+            let movements = chunk.map {
+                StockMovement(
+                    variantID: $0.variantID, productID: $0.productID, deltaOnHand: $0.onHand, deltaReserved: 0,
+                    onHandAfter: $0.onHand, reservedAfter: 0)
+            }
+            try await StockLedger.append(movements, StockChange(.opening, actor: actor), on: db, at: now)
         }
     }
 }

@@ -14,6 +14,8 @@ struct OrderDraft: Sendable {
         var lineTotal: Int64
     }
 
+    /// Chosen by checkout before the order row exists, so its stock reservation can name it.
+    var id: UUID
     var customerID: UUID?
     var email: String
     var currency: String
@@ -33,7 +35,7 @@ extension OrderService {
     /// stock, so the order and its reservation exist together or not at all.
     func create(_ draft: OrderDraft, token: String, actor: String) async throws -> Order {
         let order = Order()
-        order.id = UUID()
+        order.id = draft.id
         order.number = OrderNumber.generate()
         order.tokenHash = SecretToken.hash(token)
         order.customerID = draft.customerID

@@ -84,7 +84,9 @@ struct OrderService {
                 .insert(on: tx)
             var returned: Set<UUID> = []
             if next == .cancelled {
-                returned = try await InventoryService(db: tx).release(try await Self.stockLines(of: id, on: tx))
+                returned = try await InventoryService(db: tx).release(
+                    try await Self.stockLines(of: id, on: tx),
+                    StockChange(.reservationReleased, actor: actor, orderID: id, note: note))
                 if current.paymentID != nil { try await OrderOutbox.queuePaymentVoid(of: current, on: tx) }
             }
             current.status = next
@@ -127,7 +129,8 @@ struct OrderService {
                 """
             ).first()
             guard moved != nil else { return false }
-            try await InventoryService(db: tx).commit(try await Self.stockLines(of: orderID, on: tx))
+            try await InventoryService(db: tx).commit(
+                try await Self.stockLines(of: orderID, on: tx), StockChange(.sold, actor: actor, orderID: orderID))
             try await OrderTransition(orderID: orderID, from: .pendingPayment, to: .paid, actor: actor).insert(on: tx)
             try await OrderOutbox.queueConfirmation(of: try await self.on(tx).find(orderID), baseURL: baseURL, on: tx)
             return true
@@ -154,7 +157,10 @@ struct OrderService {
                 """
             ).first()
             guard moved != nil else { return nil }
-            let returned = try await InventoryService(db: tx).release(try await Self.stockLines(of: orderID, on: tx))
+            let returned = try await InventoryService(db: tx).release(
+                try await Self.stockLines(of: orderID, on: tx),
+                StockChange(.reservationReleased, actor: "system", orderID: orderID, note: "reservation expired unpaid")
+            )
             try await OrderTransition(
                 orderID: orderID, from: .pendingPayment, to: .cancelled, actor: "system",
                 note: "reservation expired unpaid"
@@ -170,12 +176,14 @@ struct OrderService {
 
     /// Records a refund the shop made: `amount` more refunded than `order` shows. Refused if the
     /// order changed meanwhile (another refund won), so a refund is never counted twice.
-    func recordRefund(of amount: Int64, to order: Order, actor: String) async throws -> Order {
+    func recordRefund(of amount: Int64, to order: Order, restock: [StockLine] = [], actor: String) async throws
+        -> Order
+    {
         let orderID = try order.requireID()
         let (total, overflow) = order.amountRefunded.addingReportingOverflow(amount)
         guard !overflow, amount > 0 else { throw OrderError.invalidRefundAmount }
         let next = try Self.refundStatus(of: order, refunded: total)
-        return try await db.transaction { tx in
+        let (refunded, returned) = try await db.transaction { tx -> (Order, Set<UUID>) in
             let moved = try await tx.sql.raw(
                 """
                 UPDATE orders SET amount_refunded = \(bind: total), status = \(bind: next.rawValue),
@@ -190,8 +198,23 @@ struct OrderService {
                 orderID: orderID, from: order.status, to: next, actor: actor,
                 note: "refunded \(Money(amount: amount, currency: order.currency).formatted)"
             ).insert(on: tx)
-            return try await self.on(tx).find(orderID)
+            var returned: Set<UUID> = []
+            if !restock.isEmpty {
+                returned = try await InventoryService(db: tx).restock(
+                    restock, ordered: try await Self.stockLines(of: orderID, on: tx), order: orderID, actor: actor)
+            }
+            return (try await self.on(tx).find(orderID), returned)
         }
+        await stockReturned(returned)
+        return refunded
+    }
+
+    /// Refuses a refund's restock lines the order can't give, before any money moves.
+    func checkRestock(_ lines: [StockLine], of order: Order) async throws {
+        guard !lines.isEmpty else { return }
+        let orderID = try order.requireID()
+        try await InventoryService(db: db).checkRestock(
+            lines, ordered: try await Self.stockLines(of: orderID, on: db), order: orderID)
     }
 
     /// Records a refund the provider reports (the merchant refunded in its dashboard): the total

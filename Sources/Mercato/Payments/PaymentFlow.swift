@@ -98,8 +98,11 @@ struct PaymentFlow {
         }
     }
 
-    /// Refunds part or all of a paid order through the provider and records it on the order.
-    func refund(_ order: Order, amount requested: Int64?, actor: String) async throws -> Order {
+    /// Refunds part or all of a paid order through the provider and records it on the order,
+    /// putting `restock` back on the shelf in the same transaction as the record.
+    func refund(_ order: Order, amount requested: Int64?, restock: [StockLine] = [], actor: String) async throws
+        -> Order
+    {
         let orderID = try order.requireID()
         if let requested, requested <= 0 { throw OrderError.invalidRefundAmount }
         guard order.status.isPaid, let paymentID = order.paymentID else {
@@ -113,10 +116,11 @@ struct PaymentFlow {
         }
         let next: OrderStatus = amount == refundable ? .refunded : .partiallyRefunded
         guard order.status.canMove(to: next) else { throw OrderError.illegalTransition(from: order.status, to: next) }
+        try await orders.checkRestock(restock, of: order)
         _ = try await provider.refund(
             paymentID: paymentID, amount: amount,
             idempotencyKey: "order-\(orderID)-refund-\(order.amountRefunded)-\(amount)")
-        return try await orders.recordRefund(of: amount, to: order, actor: actor)
+        return try await orders.recordRefund(of: amount, to: order, restock: restock, actor: actor)
     }
 
     /// Applies a verified webhook event once: the event id is recorded in the same transaction as

@@ -11,7 +11,7 @@ import Testing
         // Inside Inventory/, the documented read model (InventoryReadModel: SQL fragments other domains
         // join for listing filters) is the one way others read the table.
         let offences = try SourceFile.all(under: Self.application).filter { !$0.path.hasPrefix("Inventory/") }
-            .flatMap { $0.lines(matching: #"inventory_levels|InventoryLevel\b"#) }
+            .flatMap { $0.lines(matching: #"inventory_levels|inventory_movements|InventoryLevel\b"#) }
         #expect(offences.isEmpty, "stock is read and written through InventoryService:\n\(offences.report)")
     }
 

@@ -108,6 +108,13 @@ import Vapor
                 let orders = try await Order.query(on: app.db).count()
                 #expect(stock == (10, 10))
                 #expect(orders == 10)
+                // the ledger holds each of the ten reservations and replays to the levels
+                #expect(try await app.inventory.verifyLedger() == [])
+                let held = try await app.inventory.movements(
+                    of: try #require(Variant.query(on: app.db).filter(\.$sku == "SKU-limited-sneakers").first())
+                        .requireID(),
+                    before: nil, limit: 50)
+                #expect(held.filter { $0.reason == .checkoutReserved }.count == 10)
             }
         }
     }

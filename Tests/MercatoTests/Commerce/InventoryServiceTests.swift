@@ -14,6 +14,8 @@ import Vapor
     static var sneakers: UUID { catalogue[0].variants[0].id }
     static var tee: UUID { catalogue[1].variants[0].id }
     static let unknown = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
+    static let held = StockChange(.checkoutReserved, actor: "customer")
+    static let counted = StockChange(.countCorrection, actor: "staff:owner@example.com")
 
     @Test(arguments: DatabaseBackend.available)
     func aReservationHoldsEveryLineOrNone(on backend: DatabaseBackend) async throws {
@@ -26,9 +28,11 @@ import Vapor
             var refused: InventoryService.ReservationOutcome?
             do {
                 try await app.db.transaction { tx in
-                    let outcome = try await InventoryService(db: tx).reserve([
-                        StockLine(variantID: Self.tee, quantity: 2), StockLine(variantID: Self.sneakers, quantity: 4),
-                    ])
+                    let outcome = try await InventoryService(db: tx).reserve(
+                        [
+                            StockLine(variantID: Self.tee, quantity: 2),
+                            StockLine(variantID: Self.sneakers, quantity: 4),
+                        ], Self.held)
                     if case .shortOf = outcome { throw RolledBack(outcome: outcome) }
                 }
             } catch let error as RolledBack {
@@ -39,7 +43,8 @@ import Vapor
             #expect(try await inventory.availability(of: [Self.tee])[Self.tee] == 30)
             // MUT: everything there is, in one transaction
             let outcome = try await app.db.transaction { tx in
-                try await InventoryService(db: tx).reserve([StockLine(variantID: Self.sneakers, quantity: 3)])
+                try await InventoryService(db: tx).reserve(
+                    [StockLine(variantID: Self.sneakers, quantity: 3)], Self.held)
             }
             // validate: held, and the sneakers are now sold out
             #expect(outcome == .reserved(exhausted: [Self.sneakers], products: [Self.catalogue[0].id]))
@@ -52,7 +57,7 @@ import Vapor
         try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
             // setup
             let unknown = UUID()
-            try await app.inventory.reserve([StockLine(variantID: Self.tee, quantity: 5)]).assertReserved()
+            try await app.inventory.reserve([StockLine(variantID: Self.tee, quantity: 5)], Self.held).assertReserved()
             // MUT
             let available = try await app.inventory.availability(of: [Self.sneakers, Self.tee, unknown])
             // validate: free stock per variant; a variant without stock is absent
@@ -66,11 +71,11 @@ import Vapor
             // setup: two tees held twice
             let inventory = app.inventory
             let line = StockLine(variantID: Self.tee, quantity: 2)
-            try await inventory.reserve([line]).assertReserved()
-            try await inventory.reserve([line]).assertReserved()
+            try await inventory.reserve([line], Self.held).assertReserved()
+            try await inventory.reserve([line], Self.held).assertReserved()
             // MUT: one order is cancelled, the other paid
-            try await inventory.release([line])
-            try await inventory.commit([line])
+            try await inventory.release([line], StockChange(.reservationReleased, actor: "system"))
+            try await inventory.commit([line], StockChange(.sold, actor: "system"))
             // validate: two tees left the shelf, nothing is held
             let level = try await inventory.level(of: Self.tee)
             #expect((level.onHand, level.reserved) == (28, 0))
@@ -82,18 +87,20 @@ import Vapor
         try await CatalogFixtures.withCatalog(on: backend, Self.catalogue) { app in
             // setup: two of the three sneakers are held by an order
             let inventory = app.inventory
-            try await inventory.reserve([StockLine(variantID: Self.sneakers, quantity: 2)]).assertReserved()
+            try await inventory.reserve([StockLine(variantID: Self.sneakers, quantity: 2)], Self.held).assertReserved()
             // MUT + validate: a count finds one pair missing (allowed), then another write-off too many
-            #expect(try await inventory.adjust(Self.sneakers, by: -1).onHand == 2)
+            #expect(try await inventory.adjust(Self.sneakers, by: -1, Self.counted).onHand == 2)
             await #expect(throws: InventoryError.belowReserved(onHand: 1, reserved: 2)) {
-                try await inventory.adjust(Self.sneakers, by: -1)
+                try await inventory.adjust(Self.sneakers, by: -1, Self.counted)
             }
-            await #expect(throws: InventoryError.outOfRange(-8)) { try await inventory.adjust(Self.sneakers, by: -10) }
+            await #expect(throws: InventoryError.outOfRange(-8)) {
+                try await inventory.adjust(Self.sneakers, by: -10, Self.counted)
+            }
             await #expect(throws: InventoryError.unknownVariant(Self.unknown)) {
-                try await inventory.adjust(Self.unknown, by: 1)
+                try await inventory.adjust(Self.unknown, by: 1, Self.counted)
             }
             // validate: the refusals changed nothing; a delivery adds up
-            #expect(try await inventory.adjust(Self.sneakers, by: 10).onHand == 12)
+            #expect(try await inventory.adjust(Self.sneakers, by: 10, Self.counted).onHand == 12)
             #expect(try await inventory.level(of: Self.sneakers).reserved == 2)
         }
     }

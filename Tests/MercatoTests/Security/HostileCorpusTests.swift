@@ -101,12 +101,15 @@ import VaporTesting
             let customer = try await app.customers.register(
                 email: "corpus@example.com", password: "long-enough-1", name: "Corpus")
             let session = try await app.customers.openSession(kind: .api, customerID: customer.requireID()).token
+            let tee = try #require(try await Variant.query(on: app.db).filter(\.$sku == "SKU-basic-tee").first())
+            let teeID = try tee.requireID()
             let before = try await counts(app)
             func fill(_ template: String) -> String {
                 template.replacingOccurrences(of: "/carts/{id}", with: "/carts/\(cart.id)")
                     .replacingOccurrences(of: "/orders/{id}", with: "/orders/\(order.id)")
                     .replacingOccurrences(of: "{sku}", with: "SKU-basic-tee")
                     .replacingOccurrences(of: "{slug}", with: "basic-tee")
+                    .replacingOccurrences(of: "{variantId}", with: teeID.uuidString)
                     .replacingOccurrences(of: "{id}", with: UUID().uuidString)
                     .replacingOccurrences(of: "{paymentID}", with: "pi_corpus")
             }

@@ -30,9 +30,11 @@ enum StaffFixtures {
 
     /// Calls the Admin API with `token` as the bearer; the status and the JSON body (empty if none).
     static func call(
-        _ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil, json body: [String: Any]? = nil
+        _ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil, json body: [String: Any]? = nil,
+        headers extra: HTTPHeaders = [:]
     ) async throws -> (HTTPStatus, [String: Any]) {
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        headers.add(contentsOf: extra)
         if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
         var result: (HTTPStatus, [String: Any]) = (.internalServerError, [:])
         try await app.testing().test(

@@ -10,7 +10,7 @@ public struct MercatoCommand: AsyncParsableCommand {
             subcommands: [
                 ServeCommand.self, MigrateCommand.self, MigrationCommand.self, SeedCommand.self, ReindexCommand.self,
                 ConfigCommand.self, JobsCommand.self, PreflightCommand.self, SmokeCommand.self,
-                AssetsCommand.self, StaffCommand.self,
+                AssetsCommand.self, StaffCommand.self, InventoryCommand.self,
             ],
             defaultSubcommand: ServeCommand.self
         )
