@@ -23,6 +23,7 @@ enum MigrationList {
             AddTypoLookupIndexes(),
             CreateStaff(),
             CreateInventoryLedger(),
+            AddCustomerDisabling(),
             // mercato:migrations-end
         ]
     }

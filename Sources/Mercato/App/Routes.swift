@@ -20,6 +20,7 @@ enum Routes {
             try app.register(collection: AdminCommerceRoutes())
             try app.register(collection: StaffRoutes())
             try app.register(collection: InventoryAdminRoutes())
+            try app.register(collection: AdminCustomerRoutes())
             try app.register(collection: OpenAPIRoutes(loadingAtBootOf: app))
         }
         if role.servesStorefront {

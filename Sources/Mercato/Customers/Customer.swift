@@ -12,6 +12,8 @@ final class Customer: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// When staff disabled the account: it can't sign in, and its sessions are gone.
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
 
     init() {}
 }

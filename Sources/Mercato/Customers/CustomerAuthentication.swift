@@ -20,7 +20,9 @@ extension Request {
 
     /// The signed-in customer; 401 for guests.
     func requireBearerCustomer() async throws -> Customer {
-        guard let id = try await bearerCustomerID(), let customer = try await Customer.find(id, on: db) else {
+        guard let id = try await bearerCustomerID(), let customer = try await Customer.find(id, on: db),
+            customer.disabledAt == nil
+        else {
             throw CustomerError.authenticationRequired
         }
         return customer

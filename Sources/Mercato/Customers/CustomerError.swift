@@ -9,6 +9,10 @@ enum CustomerError: AppError, Equatable {
     case invalidResetToken
     case weakPassword
     case csrfMismatch
+    /// Staff disabled the account.
+    case accountDisabled
+    /// Staff asked for a customer id that isn't one.
+    case customerNotFound
 
     static let minimumPasswordLength = 10
     static let maximumPasswordLength = 128
@@ -22,6 +26,8 @@ enum CustomerError: AppError, Equatable {
         case .invalidResetToken: "invalid_reset_token"
         case .weakPassword: "weak_password"
         case .csrfMismatch: "csrf_token_invalid"
+        case .accountDisabled: "account_disabled"
+        case .customerNotFound: "not_found"
         }
     }
 
@@ -31,7 +37,8 @@ enum CustomerError: AppError, Equatable {
         case .invalidCredentials, .authenticationRequired: .unauthorized
         case .tooManyAttempts: .tooManyRequests
         case .invalidResetToken, .weakPassword: .badRequest
-        case .csrfMismatch: .forbidden
+        case .csrfMismatch, .accountDisabled: .forbidden
+        case .customerNotFound: .notFound
         }
     }
 
@@ -56,6 +63,8 @@ enum CustomerError: AppError, Equatable {
         case .weakPassword:
             "password must be \(Self.minimumPasswordLength) to \(Self.maximumPasswordLength) characters long"
         case .csrfMismatch: "The form expired or didn't come from this shop. Reload the page and try again."
+        case .accountDisabled: "This account is disabled. Contact the shop if you think that is a mistake."
+        case .customerNotFound: "No customer with this id."
         }
     }
 }

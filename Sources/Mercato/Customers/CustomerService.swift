@@ -65,6 +65,7 @@ struct CustomerService {
             throw CustomerError.invalidCredentials
         }
         try await throttle.recordSuccess(email: email)
+        guard customer.disabledAt == nil else { throw CustomerError.accountDisabled }
         return customer
     }
 
@@ -81,7 +82,22 @@ struct CustomerService {
         session.csrfToken = SecretToken.generate()
         session.createdAt = Date()
         session.expiresAt = Date().addingTimeInterval(TimeInterval(settings.sessionDays * 86_400))
-        try await session.create(on: db)
+        if let customerID {
+            try await db.transaction { tx in
+                // Takes the customer's row lock first: a disable running at the same moment either
+                // waits and then deletes this session, or commits first and this finds it disabled.
+                let open = try await tx.sql.raw(
+                    """
+                    UPDATE customers SET updated_at = updated_at
+                    WHERE id = \(bind: customerID) AND disabled_at IS NULL RETURNING id
+                    """
+                ).all()
+                guard !open.isEmpty else { throw CustomerError.accountDisabled }
+                try await session.create(on: tx)
+            }
+        } else {
+            try await session.create(on: db)
+        }
         // Expired sessions and reset tokens are swept as new sessions open (both tables are indexed
         // or small), so nothing stale piles up without a scheduler.
         try await CustomerSession.query(on: db).filter(\.$expiresAt < Date()).delete()
@@ -106,7 +122,9 @@ struct CustomerService {
     /// queued in one transaction. Unknown addresses get no email and no different answer.
     func requestPasswordReset(email rawEmail: String) async throws {
         let email = try CustomerEmail.validated(rawEmail)
-        guard let customer = try await Customer.query(on: db).filter(\.$email == email).first() else { return }
+        guard let customer = try await Customer.query(on: db).filter(\.$email == email).first(),
+            customer.disabledAt == nil
+        else { return }
         // At most a few emails an hour per account, whoever asks: the answer stays the same, so
         // nobody can flood a customer's mailbox or learn anything from it.
         let recent = try await PasswordResetToken.query(on: db).filter(\.$customerID == customer.requireID())

@@ -72,7 +72,7 @@ extension Request {
     /// The signed-in customer, or nil for a guest.
     func signedInCustomer() async throws -> Customer? {
         guard let id = try await currentWebSession()?.customerID else { return nil }
-        return try await Customer.find(id, on: db)
+        return try await Customer.find(id, on: db).flatMap { $0.disabledAt == nil ? $0 : nil }
     }
 }
 

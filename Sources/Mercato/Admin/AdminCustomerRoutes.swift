@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Admin API for customer accounts: the list with search, one customer with their addresses and
+/// orders, and disabling or enabling an account. Never a password hash or a session token.
+struct AdminCustomerRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let customers = routes.grouped("api", "v1", "admin", "customers")
+        customers.admin(.GET, access: .permission(.customersRead), use: list)
+        customers.admin(.GET, ":id", access: .permission(.customersRead), use: show)
+        customers.admin(.POST, ":id", "disable", access: .permission(.customersWrite), use: disable)
+        customers.admin(.POST, ":id", "enable", access: .permission(.customersWrite), use: enable)
+    }
+
+    /// One page of customers, and the cursor for the next one (absent on the last).
+    struct CustomerPage: Content {
+        var items: [StaffCustomerDTO]
+        var next: String?
+    }
+
+    /// A customer with what support needs to help them.
+    struct CustomerDetail: Content {
+        var customer: StaffCustomerDTO
+        var addresses: [AddressDTO]
+        /// Newest first, at most 200.
+        var orders: [OrderSummaryDTO]
+    }
+
+    func list(req: Request) async throws -> CustomerPage {
+        let parameters = req.queryParameters
+        let text = parameters["q"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text, text.unicodeScalars.count > CustomerService.maximumSearchText {
+            throw InvalidParameter(
+                name: "q", problem: "must be at most \(CustomerService.maximumSearchText) characters")
+        }
+        var limit = 50
+        if let raw = parameters["limit"] {
+            guard let value = Int(raw), 1...CustomerService.maximumStaffPage ~= value else {
+                throw InvalidParameter(name: "limit", problem: "must be from 1 to \(CustomerService.maximumStaffPage)")
+            }
+            limit = value
+        }
+        var after: UUID?
+        if let raw = parameters["after"] {
+            guard let id = UUID(uuidString: raw) else {
+                throw InvalidParameter(name: "after", problem: "must be the next cursor of an earlier page")
+            }
+            after = id
+        }
+        let customers = try await req.customers.staffList(matching: text, after: after, limit: limit)
+        let items = try customers.map { try $0.staffDTO() }
+        return CustomerPage(items: items, next: items.count == limit ? items.last?.id.uuidString : nil)
+    }
+
+    func show(req: Request) async throws -> CustomerDetail {
+        let customer = try await req.customers.staffFind(try req.uuidParameter("id"))
+        let id = try customer.requireID()
+        let addresses = try await req.addressBook(of: id).all()
+        return CustomerDetail(
+            customer: try customer.staffDTO(),
+            addresses: try addresses.map { AddressDTO(id: try $0.requireID(), address: $0.postalAddress) },
+            orders: try await req.orders.history(ofCustomer: id))
+    }
+
+    func disable(req: Request) async throws -> StaffCustomerDTO {
+        try await req.customers.disable(try req.uuidParameter("id")).staffDTO()
+    }
+
+    func enable(req: Request) async throws -> StaffCustomerDTO {
+        try await req.customers.enable(try req.uuidParameter("id")).staffDTO()
+    }
+}
