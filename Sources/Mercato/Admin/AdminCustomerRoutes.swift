@@ -28,29 +28,11 @@ struct AdminCustomerRoutes: RouteCollection {
     }
 
     func list(req: Request) async throws -> CustomerPage {
-        let parameters = req.queryParameters
-        let text = parameters["q"]?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let text, text.unicodeScalars.count > CustomerService.maximumSearchText {
-            throw InvalidParameter(
-                name: "q", problem: "must be at most \(CustomerService.maximumSearchText) characters")
-        }
-        var limit = 50
-        if let raw = parameters["limit"] {
-            guard let value = Int(raw), 1...CustomerService.maximumStaffPage ~= value else {
-                throw InvalidParameter(name: "limit", problem: "must be from 1 to \(CustomerService.maximumStaffPage)")
-            }
-            limit = value
-        }
-        var after: UUID?
-        if let raw = parameters["after"] {
-            guard let id = UUID(uuidString: raw) else {
-                throw InvalidParameter(name: "after", problem: "must be the next cursor of an earlier page")
-            }
-            after = id
-        }
-        let customers = try await req.customers.staffList(matching: text, after: after, limit: limit)
-        let items = try customers.map { try $0.staffDTO() }
-        return CustomerPage(items: items, next: items.count == limit ? items.last?.id.uuidString : nil)
+        let list = try AdminListQuery(
+            req.queryParameters, maximumLimit: CustomerService.maximumStaffPage,
+            maximumText: CustomerService.maximumSearchText)
+        let items = try await req.customers.staffList(list).map { try $0.staffDTO() }
+        return CustomerPage(items: items, next: list.next(after: items.map(\.id)))
     }
 
     func show(req: Request) async throws -> CustomerDetail {

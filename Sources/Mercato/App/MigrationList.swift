@@ -24,6 +24,9 @@ enum MigrationList {
             CreateStaff(),
             CreateInventoryLedger(),
             AddCustomerDisabling(),
+            AddProductManagement(),
+            AddSellableStock(),
+            AddOrderLineVariantIndex(),
             // mercato:migrations-end
         ]
     }

@@ -9,6 +9,7 @@ enum Routes {
         if role.servesAPI {
             try app.register(collection: CatalogRoutes())
             try app.register(collection: ProductImageRoutes())
+            try app.register(collection: ProductAdminRoutes())
             try app.register(collection: JobAdminRoutes())
             try app.register(collection: CartRoutes())
             try app.register(collection: OrderRoutes())

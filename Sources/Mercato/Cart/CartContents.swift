@@ -22,11 +22,15 @@ struct CartLine: Sendable, Equatable {
 
 enum CartContents {
     /// The cart's lines, oldest first, priced from the catalogue, with live stock: one statement.
+    /// A line whose variant staff switched off, or whose product is no longer on sale, has none
+    /// available, so checkout refuses it as it refuses a sold-out one.
     static func lines(of cartID: UUID, on db: any Database) async throws -> [CartLine] {
         let rows = try await db.sql.raw(
             """
             SELECT v.id AS variant_id, v.sku, v.title AS variant_title, v.price_amount, v.currency, v.weight_grams,
-                   p.title AS product_title, p.slug, ci.quantity, \(InventoryReadModel.freeStock(variant: "v.id")) AS available
+                   p.title AS product_title, p.slug, ci.quantity,
+                   CASE WHEN v.active AND p.status = 'active'
+                       THEN \(InventoryReadModel.freeStock(variant: "v.id")) ELSE 0 END AS available
             FROM cart_items ci
             JOIN variants v ON v.id = ci.variant_id
             JOIN products p ON p.id = v.product_id
@@ -50,7 +54,7 @@ enum CartContents {
     }
 
     /// A variant that can be sold: its id, currency and live availability; nil for unknown SKUs
-    /// and products that aren't active.
+    /// variants switched off and products that aren't active.
     static func sellableVariant(sku: String, on db: any Database) async throws -> (
         id: UUID, currency: String, available: Int
     )? {
@@ -59,7 +63,7 @@ enum CartContents {
                 """
                 SELECT v.id, v.currency, \(InventoryReadModel.freeStock(variant: "v.id")) AS available
                 FROM variants v JOIN products p ON p.id = v.product_id
-                WHERE v.sku = \(bind: sku) AND p.status = 'active'
+                WHERE v.sku = \(bind: sku) AND v.active AND p.status = 'active'
                 """
             ).first()
         else { return nil }

@@ -26,15 +26,33 @@ struct CatalogRoutes: RouteCollection {
 
     func product(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
-        return try await cached(req, "product:\(slug)", scope: .product(slug: slug)) {
-            try await $0.product(slug: slug)
+        return try await Self.following(req) {
+            try await cached(req, "product:\(slug)", scope: .product(slug: slug)) {
+                try await $0.product(slug: slug)
+            }
         }
     }
 
     func variants(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
         // Stock changes with every order, so it is read fresh and revalidated on every request.
-        return try await req.catalog.variants(slug: slug).cachedResponse(for: req, maxAge: 0)
+        return try await Self.following(req) {
+            try await req.catalog.variants(slug: slug).cachedResponse(for: req, maxAge: 0)
+        }
+    }
+
+    /// An old slug is answered with a 301 to the same path under the product's current slug.
+    private static func following(_ req: Request, _ answer: () async throws -> Response) async throws -> Response {
+        do {
+            return try await answer()
+        } catch CatalogError.productMoved(let current) {
+            var path = req.url.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if path.count > 4 { path[4] = PercentEncoding.component(current) }
+            let response = Response(status: .movedPermanently)
+            response.headers.replaceOrAdd(name: .location, value: path.joined(separator: "/"))
+            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+            return response
+        }
     }
 
     func categories(req: Request) async throws -> Response {

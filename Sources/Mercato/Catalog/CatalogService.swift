@@ -147,7 +147,7 @@ struct CatalogService {
 
     /// An active product with everything its page shows, in two round trips (the product row, then
     /// `ProductDetailReader`'s one statement); the category tree is held in process.
-    /// - Throws: 404 for an unknown, draft or archived product.
+    /// - Throws: 404 for an unknown, draft or archived product; `productMoved` for an old slug.
     func product(slug: String) async throws -> CatalogDTO.ProductDetail {
         let reader = ProductDetailReader(sql: try database.sql)
         let product = try await activeProduct(slug: slug, reader)
@@ -176,11 +176,18 @@ struct CatalogService {
         return CatalogDTO.VariantList(productSlug: product.slug, variants: Self.variantDTOs(parts))
     }
 
-    /// - Throws: 404 for an unknown, draft or archived product.
+    /// - Throws: 404 for an unknown, draft or archived product; `productMoved` for a slug an active
+    ///   product had before (looked up only once the slug names no product, so it costs nothing on
+    ///   the pages shoppers read).
     private func activeProduct(
         slug: String, _ reader: ProductDetailReader
     ) async throws -> ProductDetailReader.ProductRow {
-        guard let product = try await reader.activeProduct(slug: slug) else { throw CatalogError.unknownProduct(slug) }
+        guard let product = try await reader.activeProduct(slug: slug) else {
+            if let current = try await SlugRedirects(db: database).current(for: slug) {
+                throw CatalogError.productMoved(to: current)
+            }
+            throw CatalogError.unknownProduct(slug)
+        }
         return product
     }
 

@@ -20,9 +20,15 @@ final class Product: Model, @unchecked Sendable {
     @OptionalParent(key: "category_id") var category: Category?
     @Field(key: "featured") var featured: Bool
     @Field(key: "currency") var currency: String
-    /// The cheapest and dearest variant, kept in step by `CatalogWriter`.
+    /// The cheapest and dearest active variant, kept in step by `CatalogWriter`.
     @Field(key: "price_min") var priceMin: Int64
     @Field(key: "price_max") var priceMax: Int64
+    @Field(key: "seo_title") var seoTitle: String
+    @Field(key: "seo_description") var seoDescription: String
+    /// Moves with every write to the product or its variants: the Admin API's ETag.
+    @Field(key: "version") var version: Int64
+    /// The `Idempotency-Key` the product was created under, so a retried create finds it.
+    @OptionalField(key: "creation_key") var creationKey: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
@@ -49,6 +55,8 @@ final class Variant: Model, @unchecked Sendable {
     @OptionalField(key: "compare_at_amount") var compareAtAmount: Int64?
     @Field(key: "weight_grams") var weightGrams: Int
     @Field(key: "position") var position: Int
+    /// Switched off by staff: not shown, not sold, its stock not counted as the product's.
+    @Field(key: "active") var active: Bool
 
     init() {}
 }

@@ -4,6 +4,7 @@ import SQLKit
 /// What a product page shows besides the product row, in one statement: its variants with their
 /// free stock, their options and its images. With the product row that makes a product detail two
 /// round trips, whatever the catalogue's size (each branch looks rows up by `product_id`).
+/// Variants staff switched off are left out, with their options.
 struct ProductDetailReader {
     let sql: any SQLDatabase
 
@@ -77,9 +78,10 @@ struct ProductDetailReader {
             SELECT 'variant' AS kind, v.id AS id, v.sku AS a, v.title AS b, v.currency AS c, v.price_amount AS amount,
                 v.compare_at_amount AS compare_at, v.weight_grams AS weight, v.position AS position,
                 \(InventoryReadModel.freeStock(variant: "v.id")) AS available
-            FROM variants v WHERE v.product_id = \(bind: productID)
+            FROM variants v WHERE v.product_id = \(bind: productID) AND v.active
             UNION ALL SELECT 'option', o.variant_id, o.name, o.value, NULL, NULL, NULL, NULL, NULL, NULL
-            FROM variant_options o WHERE o.product_id = \(bind: productID)
+            FROM variant_options o JOIN variants ov ON ov.id = o.variant_id
+            WHERE o.product_id = \(bind: productID) AND ov.active
             """
         if withImages {
             statement += """

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// A product's images: stored in the object storage, listed in `product_images`.
@@ -19,7 +20,7 @@ struct ProductImageService {
 
     /// Adds an image (JPEG, PNG, WebP or AVIF, recognised from its bytes, at most 5 MB) after the
     /// product's others; its alt text defaults to the product's title.
-    func add(_ data: Data, toProduct slug: String, alt: String) async throws -> CatalogDTO.Image {
+    func add(_ data: Data, toProduct productID: UUID, alt: String) async throws -> CatalogDTO.Image {
         guard !data.isEmpty else {
             throw UploadRejected(
                 status: .badRequest, code: "empty_body", reason: "send the image bytes as the request body")
@@ -39,8 +40,7 @@ struct ProductImageService {
         guard alt.unicodeScalars.count <= 200 else {
             throw InvalidParameter(name: "alt", problem: "must be at most 200 characters")
         }
-        guard let product = try await Product.query(on: db).filter(\.$slug == slug).first(), let productID = product.id
-        else { throw CatalogError.unknownProduct(slug) }
+        guard let product = try await Product.find(productID, on: db) else { throw ProductAdminError.productNotFound }
         let key =
             "products/\(productID.uuidString.lowercased())/\(UUID().uuidString.lowercased()).\(format.fileExtension)"
         try await storage.put(key: key, data: data, contentType: format.contentType)
@@ -49,7 +49,11 @@ struct ProductImageService {
             productID: productID, storageKey: key, contentType: format.contentType,
             alt: alt.isEmpty ? product.title : alt, position: position, byteSize: data.count)
         do {
-            try await image.create(on: db)
+            try await db.transaction { tx in
+                // The product's version covers its images: an edit based on an older read gets a 412.
+                try await tx.sql.raw("UPDATE products SET version = version + 1 WHERE id = \(bind: productID)").run()
+                try await image.create(on: tx)
+            }
         } catch {
             try? await storage.delete(key: key)
             throw error

@@ -14,6 +14,8 @@ struct NewProduct {
         var compareAt: Int64?
         var weightGrams: Int
         var onHand: Int
+        /// Switched off variants are kept but not sold, and their stock isn't the product's.
+        var active = true
     }
 
     var id: UUID
@@ -62,32 +64,10 @@ struct ProductImporter {
             )
             .rows(productRows).run()
 
-        let variants = products.flatMap { product in
-            product.variants.enumerated().map { (product, $0.offset, $0.element) }
-        }
-        for chunk in variants.chunked(into: 500) {
-            try await sql.insert(into: "variants")
-                .columns(
-                    "id", "product_id", "sku", "title", "price_amount", "currency", "compare_at_amount", "weight_grams",
-                    "position"
-                )
-                .rows(
-                    chunk.map { product, position, variant in
-                        [
-                            SQLBind(variant.id), SQLBind(product.id), SQLBind(variant.sku), SQLBind(variant.title),
-                            SQLBind(variant.price), SQLBind(DemoProductGenerator.currency), SQLBind(variant.compareAt),
-                            SQLBind(variant.weightGrams), SQLBind(position),
-                        ]
-                    }
-                ).run()
-            try await InventoryService(db: db).createLevels(
-                chunk.map { product, _, variant in (variant.id, product.id, variant.onHand) }, actor: actor, now: now)
-            let options = chunk.flatMap { product, _, variant in
-                variant.options.map { [SQLBind(variant.id), SQLBind(product.id), SQLBind($0.name), SQLBind($0.value)] }
-            }
-            try await sql.insert(into: "variant_options").columns("variant_id", "product_id", "name", "value")
-                .rows(options).run()
-        }
+        try await insertVariants(
+            products.flatMap { product in
+                product.variants.enumerated().map { (product.id, $0.offset, $0.element) }
+            }, currency: DemoProductGenerator.currency, now: now)
         let images = products.compactMap { product in image(product).map { (product, $0) } }
         guard !images.isEmpty else { return }
         try await sql.insert(into: "product_images")
@@ -100,6 +80,42 @@ struct ProductImporter {
                     ]
                 }
             ).run()
+    }
+}
+
+extension ProductImporter {
+    /// Inserts variants of products already written, with their option values and opening stock
+    /// (each with its `opening` ledger row), 500 per statement.
+    func insertVariants(
+        _ variants: [(productID: UUID, position: Int, variant: NewProduct.Variant)], currency: String, now: Date
+    ) async throws {
+        let sql = try db.sql
+        let inventory = InventoryService(db: db)
+        for chunk in variants.chunked(into: 500) {
+            try await sql.insert(into: "variants")
+                .columns(
+                    "id", "product_id", "sku", "title", "price_amount", "currency", "compare_at_amount", "weight_grams",
+                    "position", "active"
+                )
+                .rows(
+                    chunk.map { productID, position, variant in
+                        [
+                            SQLBind(variant.id), SQLBind(productID), SQLBind(variant.sku), SQLBind(variant.title),
+                            SQLBind(variant.price), SQLBind(currency), SQLBind(variant.compareAt),
+                            SQLBind(variant.weightGrams), SQLBind(position), SQLBind(variant.active),
+                        ]
+                    }
+                ).run()
+            try await inventory.createLevels(
+                chunk.map { productID, _, variant in (variant.id, productID, variant.onHand) }, actor: actor, now: now)
+            try await inventory.setSellable(chunk.filter { !$0.variant.active }.map(\.variant.id), false)
+            let options = chunk.flatMap { productID, _, variant in
+                variant.options.map { [SQLBind(variant.id), SQLBind(productID), SQLBind($0.name), SQLBind($0.value)] }
+            }
+            guard !options.isEmpty else { continue }
+            try await sql.insert(into: "variant_options").columns("variant_id", "product_id", "name", "value")
+                .rows(options).run()
+        }
     }
 }
 

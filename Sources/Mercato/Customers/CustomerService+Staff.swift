@@ -29,18 +29,17 @@ extension CustomerService {
     /// The longest search text for the customers list.
     static let maximumSearchText = 200
 
-    /// Customers newest first, optionally only those whose email or name contains `text`
+    /// Customers newest first, optionally only those whose email or name contains the query's text
     /// (case-insensitive), after the customer `after` (the last of the previous page). Pages on
     /// `(created_at, id)`, compared as stored, which the index keeps in order.
-    func staffList(matching text: String?, after: UUID?, limit: Int) async throws -> [Customer] {
+    func staffList(_ list: AdminListQuery) async throws -> [Customer] {
         var query = Customer.query(on: db).sort(\.$createdAt, .descending).sort(\.$id, .descending)
-            .limit(min(max(limit, 1), Self.maximumStaffPage))
-        if let text, !text.isEmpty {
-            let pattern = "%" + Self.escapedForLike(text.lowercased()) + "%"
+            .limit(min(max(list.limit, 1), Self.maximumStaffPage))
+        if let pattern = list.containsPattern {
             query = query.filter(
                 .sql(embed: "(email LIKE \(bind: pattern) ESCAPE '!' OR LOWER(name) LIKE \(bind: pattern) ESCAPE '!')"))
         }
-        if let after {
+        if let after = list.after {
             query = query.filter(
                 .sql(
                     embed: "(created_at, id) < (SELECT c.created_at, c.id FROM customers c WHERE c.id = \(bind: after))"
@@ -91,11 +90,5 @@ extension CustomerService {
             throw CustomerError.customerNotFound
         }
         return customer
-    }
-
-    /// `%`, `_` and the escape character `!` itself matched literally.
-    private static func escapedForLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%")
-            .replacingOccurrences(of: "_", with: "!_")
     }
 }

@@ -21,16 +21,13 @@ struct InventoryAdminRoutes: RouteCollection {
         var movement: StockMovementRecord
     }
 
-    /// The most characters an `Idempotency-Key` may have.
-    static let maximumIdempotencyKey = 200
-
     func show(req: Request) async throws -> InventoryLevelDTO {
         try await labelled(try await req.inventory.level(of: try req.uuidParameter("variantId")), on: req)
     }
 
     func adjust(req: Request) async throws -> Response {
         let variantID = try req.uuidParameter("variantId")
-        let key = try Self.idempotencyKey(of: req)
+        let key = try req.idempotencyKey()
         let (correction, change) = try req.content.decode(StockAdjustmentBody.self)
             .validated(actor: try await req.staffPrincipal().actor, idempotencyKey: key)
         let result = try await req.inventory.apply(correction, to: variantID, change)
@@ -101,17 +98,5 @@ struct InventoryAdminRoutes: RouteCollection {
             throw InvalidParameter(name: "limit", problem: "must be from 1 to \(InventoryService.maximumPage)")
         }
         return limit
-    }
-
-    /// The request's `Idempotency-Key`, if it sent one: printable ASCII, bounded.
-    static func idempotencyKey(of req: Request) throws -> String? {
-        guard let key = req.headers.first(name: "Idempotency-Key") else { return nil }
-        guard !key.isEmpty, key.count <= maximumIdempotencyKey,
-            key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
-        else {
-            throw InvalidParameter(
-                name: "Idempotency-Key", problem: "must be 1–\(maximumIdempotencyKey) printable ASCII characters")
-        }
-        return key
     }
 }

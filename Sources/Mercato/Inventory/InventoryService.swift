@@ -172,3 +172,26 @@ extension Request {
     /// Stock on the request's database.
     var inventory: InventoryService { InventoryService(db: db) }
 }
+
+extension InventoryService {
+    /// Marks variants' stock as sellable or not, when staff switch variants on or off: only sellable
+    /// stock makes a product "in stock" in listings and search. Levels and the ledger don't change.
+    func setSellable(_ variantIDs: [UUID], _ sellable: Bool) async throws {
+        for chunk in variantIDs.chunked(into: 500) where !chunk.isEmpty {
+            try await db.sql.raw(
+                "UPDATE inventory_levels SET sellable = \(bind: sellable) WHERE variant_id IN (\(binds: chunk))"
+            ).run()
+        }
+    }
+}
+
+extension InventoryService {
+    /// Locks a product's stock rows until the transaction ends, so a checkout reserving them waits
+    /// for (and then sees) a change to the product such as its deletion. (On SQLite the
+    /// transaction's database-wide write lock does this already.)
+    func lockLevels(ofProduct productID: UUID) async throws {
+        try await db.sql.raw(
+            "UPDATE inventory_levels SET updated_at = updated_at WHERE product_id = \(bind: productID)"
+        ).run()
+    }
+}

@@ -42,7 +42,17 @@ enum ProductPage {
     static func show(req: Request) async throws -> Response {
         let slug = try req.parameters.require("slug")
         let requestedSKU = req.requestedVariantSKU
-        let product = try await req.storeAPI.product(slug: slug)
+        let product: CatalogDTO.ProductDetail
+        let query = req.url.query.map { "?" + $0 } ?? ""
+        do {
+            product = try await req.storeAPI.product(slug: slug)
+        } catch CatalogError.productMoved(let current) {
+            return req.redirect(to: SiteURL.product(slug: current).path + query, redirectType: .permanent)
+        }
+        // Over HTTP the client followed the API's 301 and got the product under its current slug.
+        guard product.slug == slug else {
+            return req.redirect(to: SiteURL.product(slug: product.slug).path + query, redirectType: .permanent)
+        }
         guard !product.variants.isEmpty else {
             throw Abort(.notFound, reason: "'\(product.title)' is not available to buy")
         }
