@@ -10,6 +10,7 @@ enum Routes {
             try app.register(collection: CatalogRoutes())
             try app.register(collection: ProductImageRoutes())
             try app.register(collection: ProductAdminRoutes())
+            try app.register(collection: CategoryAdminRoutes())
             try app.register(collection: JobAdminRoutes())
             try app.register(collection: CartRoutes())
             try app.register(collection: OrderRoutes())

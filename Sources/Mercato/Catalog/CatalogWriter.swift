@@ -137,11 +137,18 @@ struct CatalogWriter {
         return product
     }
 
-    /// After a write committed: search sees it and cached reads retire. The write stands if either
-    /// fails; the log says what is stale and for how long.
+    /// After a write committed: search sees it and cached reads retire.
     func published(_ ids: [UUID]) async {
+        await Self.publish(ids, db: db, search: search, cache: cache, logger: logger)
+    }
+
+    /// Re-indexes the products and moves the catalogue cache version. The write stands if either
+    /// fails; the log says what is stale and for how long.
+    static func publish(
+        _ ids: [UUID], db: any Database, search: any SearchEngine, cache: CatalogCache, logger: Logger
+    ) async {
         do {
-            try await search.index(productIDs: ids, on: db)
+            if !ids.isEmpty { try await search.index(productIDs: ids, on: db) }
         } catch {
             logger.error(
                 "search index not updated after a catalogue write; run `mercato reindex`",

@@ -76,6 +76,7 @@ struct AdminProductPage: Content {
 enum ProductAdminError: AppError, Equatable {
     case productNotFound
     case variantNotFound
+    case imageNotFound
     /// The product changed since the ETag the write was based on.
     case versionMismatch(current: Int64)
     /// A write without `If-Match`.
@@ -94,7 +95,7 @@ enum ProductAdminError: AppError, Equatable {
 
     var code: String {
         switch self {
-        case .productNotFound, .variantNotFound: "not_found"
+        case .productNotFound, .variantNotFound, .imageNotFound: "not_found"
         case .versionMismatch: "version_mismatch"
         case .versionRequired: "precondition_required"
         case .duplicateSlug: "duplicate_slug"
@@ -110,7 +111,7 @@ enum ProductAdminError: AppError, Equatable {
 
     var status: HTTPResponseStatus {
         switch self {
-        case .productNotFound, .variantNotFound: .notFound
+        case .productNotFound, .variantNotFound, .imageNotFound: .notFound
         case .versionMismatch: .preconditionFailed
         case .versionRequired: .preconditionRequired
         case .duplicateSlug, .duplicateSKU, .productOrdered, .noActiveVariant: .conflict
@@ -122,6 +123,7 @@ enum ProductAdminError: AppError, Equatable {
         switch self {
         case .productNotFound: "no such product"
         case .variantNotFound: "the product has no such variant"
+        case .imageNotFound: "the product has no such image"
         case .versionMismatch(let current):
             "the product changed since you read it (now version \(current)); read it again and reapply your change"
         case .versionRequired: "send If-Match with the product's ETag from your last read"

@@ -28,6 +28,8 @@ struct ProductAdminRoutes: RouteCollection {
             .POST, ":product", "variants", access: .permission(.catalogWrite), body: body, use: addVariants)
         products.admin(
             .PATCH, ":product", "variants", ":variantId", access: .permission(.catalogWrite), use: updateVariant)
+        products.admin(.PATCH, ":product", "images", ":imageId", access: .permission(.catalogWrite), use: updateImage)
+        products.admin(.DELETE, ":product", "images", ":imageId", access: .permission(.catalogWrite), use: deleteImage)
     }
 
     /// The longest page of the products list.
@@ -89,6 +91,23 @@ struct ProductAdminRoutes: RouteCollection {
         let patch = try req.content.decode(VariantPatchBody.self)
         return try await Self.respond(
             try await req.catalogWriter.updateVariant(variantID, of: id, patch, expected: expected), for: req)
+    }
+
+    func updateImage(req: Request) async throws -> Response {
+        let id = try await Self.productID(req)
+        let imageID = try req.uuidParameter("imageId")
+        let expected = try Self.expected(req)
+        let body = try req.content.decode(ImagePatchBody.self)
+        return try await Self.respond(
+            try await req.catalogWriter.updateImage(
+                imageID, of: id, alt: body.alt, position: body.position, expected: expected), for: req)
+    }
+
+    func deleteImage(req: Request) async throws -> Response {
+        let id = try await Self.productID(req)
+        let imageID = try req.uuidParameter("imageId")
+        return try await Self.respond(
+            try await req.catalogWriter.deleteImage(imageID, of: id, expected: try Self.expected(req)), for: req)
     }
 
     /// The product as JSON with its version as the `ETag`.

@@ -6,6 +6,10 @@ import Vapor
 /// A product's images: stored in the object storage, listed in `product_images`.
 struct ProductImageService {
     static let maximumBytes = 5 * 1024 * 1024
+    /// The longest alt text, in code points as the OpenAPI document counts.
+    static let maximumAlt = 200
+    /// The furthest position an image may be moved to (past the last is last).
+    static let maximumPosition = 1_000
 
     let db: any Database
     let storage: any ObjectStorage
@@ -37,8 +41,8 @@ struct ProductImageService {
         }
         // Counted as the OpenAPI document counts (code points), not as grapheme clusters, which let
         // stacked combining marks far past the documented limit.
-        guard alt.unicodeScalars.count <= 200 else {
-            throw InvalidParameter(name: "alt", problem: "must be at most 200 characters")
+        guard alt.unicodeScalars.count <= Self.maximumAlt else {
+            throw InvalidParameter(name: "alt", problem: "must be at most \(Self.maximumAlt) characters")
         }
         guard let product = try await Product.find(productID, on: db) else { throw ProductAdminError.productNotFound }
         let key =

@@ -162,6 +162,28 @@ struct ProductCreateBody: Content {
     var status: String?
     var variants: [VariantBody]?
     var matrix: VariantMatrixBody?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case title, slug, description, brand, attributes, categoryId, featured, seoTitle, seoDescription, currency
+        case status, variants, matrix
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
+        title = try container.decode(String.self, forKey: .title)
+        slug = try container.decodeIfPresent(String.self, forKey: .slug)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        brand = try container.decodeIfPresent(String.self, forKey: .brand)
+        attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes)
+        categoryId = try container.decodeIfPresent(UUID.self, forKey: .categoryId)
+        featured = try container.decodeIfPresent(Bool.self, forKey: .featured)
+        seoTitle = try container.decodeIfPresent(String.self, forKey: .seoTitle)
+        seoDescription = try container.decodeIfPresent(String.self, forKey: .seoDescription)
+        currency = try container.decodeIfPresent(String.self, forKey: .currency)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+        variants = try container.decodeIfPresent([VariantBody].self, forKey: .variants)
+        matrix = try container.decodeIfPresent(VariantMatrixBody.self, forKey: .matrix)
+    }
 }
 
 /// One variant as staff list it.
@@ -174,6 +196,22 @@ struct VariantBody: Content {
     var options: [String: String]?
     var onHand: Int?
     var active: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case sku, title, price, compareAtPrice, weightGrams, options, onHand, active
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
+        sku = try container.decode(String.self, forKey: .sku)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        price = try container.decode(Int64.self, forKey: .price)
+        compareAtPrice = try container.decodeIfPresent(Int64.self, forKey: .compareAtPrice)
+        weightGrams = try container.decodeIfPresent(Int.self, forKey: .weightGrams)
+        options = try container.decodeIfPresent([String: String].self, forKey: .options)
+        onHand = try container.decodeIfPresent(Int.self, forKey: .onHand)
+        active = try container.decodeIfPresent(Bool.self, forKey: .active)
+    }
 }
 
 /// Options (size, colour) whose every combination becomes a variant with the same price.
@@ -181,6 +219,16 @@ struct VariantMatrixBody: Content {
     struct Option: Content {
         var name: String
         var values: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, values
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            values = try container.decode([String].self, forKey: .values)
+        }
     }
 
     var options: [Option]
@@ -190,6 +238,20 @@ struct VariantMatrixBody: Content {
     var compareAtPrice: Int64?
     var weightGrams: Int?
     var onHand: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case options, skuPrefix, price, compareAtPrice, weightGrams, onHand
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
+        options = try container.decode([Option].self, forKey: .options)
+        skuPrefix = try container.decode(String.self, forKey: .skuPrefix)
+        price = try container.decode(Int64.self, forKey: .price)
+        compareAtPrice = try container.decodeIfPresent(Int64.self, forKey: .compareAtPrice)
+        weightGrams = try container.decodeIfPresent(Int.self, forKey: .weightGrams)
+        onHand = try container.decodeIfPresent(Int.self, forKey: .onHand)
+    }
 }
 
 /// `PATCH /api/v1/admin/products/{id}`: only the fields sent change; `categoryId: null` takes the
@@ -206,12 +268,12 @@ struct ProductPatchBody: Content {
     var seoTitle: String?
     var seoDescription: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case title, slug, description, brand, attributes, categoryId, featured, seoTitle, seoDescription
     }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
         title = try container.decodeIfPresent(String.self, forKey: .title)
         slug = try container.decodeIfPresent(String.self, forKey: .slug)
         description = try container.decodeIfPresent(String.self, forKey: .description)
@@ -236,12 +298,12 @@ struct VariantPatchBody: Content {
     var weightGrams: Int?
     var active: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case sku, title, price, compareAtPrice, weightGrams, active
     }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
         sku = try container.decodeIfPresent(String.self, forKey: .sku)
         title = try container.decodeIfPresent(String.self, forKey: .title)
         price = try container.decodeIfPresent(Int64.self, forKey: .price)
@@ -257,4 +319,31 @@ struct VariantPatchBody: Content {
 struct VariantAdditionBody: Content {
     var variants: [VariantBody]?
     var matrix: VariantMatrixBody?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case variants, matrix
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
+        variants = try container.decodeIfPresent([VariantBody].self, forKey: .variants)
+        matrix = try container.decodeIfPresent(VariantMatrixBody.self, forKey: .matrix)
+    }
+}
+
+/// `PATCH /api/v1/admin/products/{product}/images/{imageId}`: new alt text (empty: the product's
+/// title) and/or a new place in the order.
+struct ImagePatchBody: Content {
+    var alt: String?
+    var position: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case alt, position
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.closedContainer(keyedBy: CodingKeys.self)
+        alt = try container.decodeIfPresent(String.self, forKey: .alt)
+        position = try container.decodeIfPresent(Int.self, forKey: .position)
+    }
 }

@@ -197,6 +197,10 @@ import VaporTesting
                 ),
                 (["title": "Shirt", "variants": [variant], "currency": "XXX"], .badRequest, "currency"),
                 (
+                    ["title": "Shirt", "variants": [["sku": "N-2", "price": 1, "compareAt": 5]]], .badRequest,
+                    "variants[0].compareAt"
+                ),
+                (
                     [
                         "title": "Shirt",
                         "matrix": [
