@@ -135,21 +135,28 @@ struct VariantOptions {
 
     static func read(ofProduct productID: UUID, on db: any Database) async throws -> VariantOptions {
         let variants = try await Variant.query(on: db).filter(\.$product.$id == productID).all()
-        var options: [UUID: [VariantSpec.OptionValue]] = [:]
-        for row in try await db.sql.raw(
-            "SELECT variant_id, name, value FROM variant_options WHERE product_id = \(bind: productID)"
-        ).all() {
-            options[try row.decode(column: "variant_id", as: UUID.self), default: []].append(
-                VariantSpec.OptionValue(
-                    name: try row.decode(column: "name", as: String.self),
-                    value: try row.decode(column: "value", as: String.self)))
-        }
+        let options = try await values(ofProduct: productID, on: db)
         var result = VariantOptions(count: variants.count, lastPosition: variants.map(\.position).max() ?? -1)
         for variant in variants {
-            let values = (options[try variant.requireID()] ?? []).sorted { $0.name < $1.name }
+            let values = (options[try variant.requireID()] ?? [:]).map {
+                VariantSpec.OptionValue(name: $0.key, value: $0.value)
+            }
+            .sorted { $0.name < $1.name }
             if result.optionNames == nil { result.optionNames = values.map(\.name) }
             result.combinations.insert(VariantSpec.combination(values))
         }
         return result
+    }
+
+    /// Each variant's option values (name to value), in one query over the product's rows.
+    static func values(ofProduct productID: UUID, on db: any Database) async throws -> [UUID: [String: String]] {
+        var options: [UUID: [String: String]] = [:]
+        for row in try await db.sql.raw(
+            "SELECT variant_id, name, value FROM variant_options WHERE product_id = \(bind: productID)"
+        ).all() {
+            options[try row.decode(column: "variant_id", as: UUID.self), default: [:]][
+                try row.decode(column: "name", as: String.self)] = try row.decode(column: "value", as: String.self)
+        }
+        return options
     }
 }

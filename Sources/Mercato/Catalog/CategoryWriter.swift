@@ -90,14 +90,16 @@ struct CategoryWriter {
     let cache: CatalogCache
     let logger: Logger
 
-    func list() async throws -> [AdminCategoryDTO] {
-        let rows = try await db.sql.raw(
-            """
+    /// Every category, or only the one with `id`.
+    func list(only id: UUID? = nil) async throws -> [AdminCategoryDTO] {
+        var statement: SQLQueryString = """
             SELECT c.id, c.name, c.slug, c.parent_id, c.position,
                 (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id) AS products
-            FROM categories c ORDER BY c.position, c.name
+            FROM categories c
             """
-        ).all()
+        if let id { statement += " WHERE c.id = \(bind: id)" }
+        statement += " ORDER BY c.position, c.name"
+        let rows = try await db.sql.raw(statement).all()
         return try rows.map { row in
             AdminCategoryDTO(
                 id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
@@ -176,7 +178,7 @@ struct CategoryWriter {
     }
 
     private func find(_ id: UUID) async throws -> AdminCategoryDTO {
-        guard let category = try await list().first(where: { $0.id == id }) else { throw CategoryError.notFound }
+        guard let category = try await list(only: id).first else { throw CategoryError.notFound }
         return category
     }
 

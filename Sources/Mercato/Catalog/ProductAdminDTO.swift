@@ -158,14 +158,7 @@ struct ProductAdminReader {
             FROM variants v WHERE v.product_id = \(bind: id) ORDER BY v.position, v.sku
             """
         ).all()
-        var options: [UUID: [String: String]] = [:]
-        for row in try await sql.raw(
-            "SELECT variant_id, name, value FROM variant_options WHERE product_id = \(bind: id)"
-        )
-        .all() {
-            options[try row.decode(column: "variant_id", as: UUID.self), default: [:]][
-                try row.decode(column: "name", as: String.self)] = try row.decode(column: "value", as: String.self)
-        }
+        let options = try await VariantOptions.values(ofProduct: id, on: db)
         let variants = try variantRows.map { row in
             let variantID = try row.decode(column: "id", as: UUID.self)
             return AdminProductDTO.Variant(
